@@ -1,0 +1,116 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FitCluster.Training.Models;
+
+/// <summary>
+/// FIT (§4): the Meta Query Module gives the user tower a query — the soft query in training, the candidate's hard
+/// query at inference — that DIN attention uses over the behaviour sequence; the user vector (eq. 20) and the item
+/// attributes go through FC towers; the Lightweight Similarity Scorer turns the two representations into the logit.
+/// </summary>
+public sealed class FitModel : RankingModel
+{
+    private readonly FeatureEmbeddings embeddings;
+    private readonly MetaQueryModule? mqm;
+    private readonly DinAttention attention;
+    private readonly Tower user_tower;
+    private readonly Tower item_tower;
+    private readonly LightweightSimilarityScorer lss;
+
+    /// <summary>Builds the model for a dataset schema.</summary>
+    public FitModel(FeatureSchema schema, ModelOptions options) : base(nameof(FitModel), options)
+    {
+        embeddings = new FeatureEmbeddings(schema, options.EmbeddingDim, options.EmbeddingInitStd);
+        var dim = embeddings.ItemAttributeDim;
+        mqm = options.QueryMode == QueryMode.ExactTarget ? null : new MetaQueryModule(options.MetaSize, dim, options.SelfAttention);
+        attention = new DinAttention(dim, options.AttentionHidden);
+        user_tower = new Tower(embeddings.UserDim + dim + dim, options.TowerHidden, activateLast: true, options.Dropout);
+        item_tower = new Tower(embeddings.ItemDim, options.TowerHidden, activateLast: true, options.Dropout);
+        lss = new LightweightSimilarityScorer(
+            user_tower.OutputDim, item_tower.OutputDim, options.UserHeads, options.ItemHeads, options.HeadDim, options.EmbeddingDim);
+        RegisterComponents();
+    }
+
+    /// <summary>The Meta Query Module; null for the exact-target upper bound.</summary>
+    public MetaQueryModule? MetaQuery => mqm;
+
+    /// <summary>The scorer, exposed for serving-equivalence checks.</summary>
+    public LightweightSimilarityScorer Scorer => lss;
+
+    /// <inheritdoc />
+    public override Tensor forward(ModelInput input)
+    {
+        var itemAttributes = embeddings.ItemAttributes(input.Item); // e_c, FIT, eq. 4
+        var query = Query(itemAttributes);
+        var userHeads = lss.UserHeads(UserRepresentation(input, query));
+        return lss.Score(userHeads, ItemHeads(input.Item));
+    }
+
+    /// <summary>Item sub-spaces z_v of candidates, <c>[B, H_v, p]</c>: what serving stores per item.</summary>
+    public Tensor ItemHeads(Tensor items) => lss.ItemHeads(item_tower.call(embeddings.ItemTowerInput(items)));
+
+    /// <summary>Each item's query index s (FIT, eq. 8), int64 <c>[B]</c>: what serving stores beside z_v.</summary>
+    public Tensor QueryIndex(Tensor items)
+    {
+        var module = mqm ?? throw new InvalidOperationException("The exact-target model has no query index.");
+        return MetaQueryModule.QueryIndex(MetaQueryModule.Logits(embeddings.ItemAttributes(items), module.QueryGroup()));
+    }
+
+    /// <summary>
+    /// The serving computation of the user side (§4.3.2): the user tower run once per hard query of the query group,
+    /// giving z_u for all N branches, <c>[B, N, H_u, p]</c>.
+    /// </summary>
+    public Tensor UserHeadsAllBranches(ModelInput input)
+    {
+        var module = mqm ?? throw new InvalidOperationException("The exact-target model has no query group.");
+        var queryGroup = module.QueryGroup();
+        var n = queryGroup.shape[0];
+        var b = input.BatchSize;
+        var expanded = new ModelInput(
+            input.UserFields.repeat_interleave(n, 0), input.Item.repeat_interleave(n, 0), input.Sequence.repeat_interleave(n, 0));
+        var queries = queryGroup.repeat(b, 1);
+        var heads = lss.UserHeads(UserRepresentation(expanded, queries));
+        return heads.reshape(b, n, lss.UserHeadCount, lss.HeadDim);
+    }
+
+    /// <summary>Scores from precomputed branches: selects branch s of each row and applies LSS, <c>[B]</c>.</summary>
+    public Tensor ScoreFromBranches(Tensor allBranches, Tensor queryIndex, Tensor itemHeads)
+    {
+        var index = queryIndex.reshape(-1, 1, 1, 1).expand(-1, 1, allBranches.shape[2], allBranches.shape[3]);
+        var selected = allBranches.gather(1, index).squeeze(1); // §4.3.2: the branch named by the stored query index
+        return lss.Score(selected, itemHeads);
+    }
+
+    private Tensor UserRepresentation(ModelInput input, Tensor query)
+    {
+        var keys = embeddings.ItemAttributes(input.Sequence);
+        var pooled = attention.Pool(query, keys, input.SequenceMask()); // FIT, eq. 19
+        var userVector = cat([embeddings.Users(input.UserFields), pooled, query], 1); // FIT, eq. 20
+        return user_tower.call(userVector);
+    }
+
+    private Tensor Query(Tensor itemAttributes)
+    {
+        if (mqm is null)
+        {
+            return itemAttributes; // exact target: DIN's own query, the early-interaction upper bound
+        }
+
+        var queryGroup = mqm.QueryGroup();
+        var logits = MetaQueryModule.Logits(itemAttributes, queryGroup);
+        var hard = MetaQueryModule.HardQuery(MetaQueryModule.QueryIndex(logits), queryGroup);
+        if (!training || Options.QueryMode == QueryMode.Hard)
+        {
+            return hard; // §4.3.2: inference uses the hard query
+        }
+
+        var temperature = Options.QueryMode == QueryMode.SoftFixed ? 1.0 : Temperature;
+        var soft = MetaQueryModule.SoftQuery(MetaQueryModule.Similarity(logits, temperature), queryGroup);
+        using (no_grad())
+        {
+            LastQuerySimilarity = MetaQueryModule.QuerySimilarity(soft, hard).mean().item<float>();
+        }
+
+        return soft;
+    }
+}

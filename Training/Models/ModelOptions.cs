@@ -1,0 +1,72 @@
+namespace FitCluster.Training.Models;
+
+/// <summary>Architecture hyper-parameters. Defaults follow FIT §5.1.4.</summary>
+public sealed record ModelOptions
+{
+    /// <summary>Default categorical embedding dimension d (16).</summary>
+    public const int DefaultEmbeddingDim = 16;
+
+    /// <summary>Default item meta vector count N (64).</summary>
+    public const int DefaultMetaSize = 64;
+
+    /// <summary>Default LSS head count H_u = H_v (2).</summary>
+    public const int DefaultHeads = 2;
+
+    /// <summary>Default LSS sub-space dimension p (64).</summary>
+    public const int DefaultHeadDim = 64;
+
+    /// <summary>Model family.</summary>
+    public ModelKind Kind { get; init; } = ModelKind.Fit;
+
+    /// <summary>Name used on the command line and in metrics (<c>fit</c>, <c>two-tower</c>, <c>din-target</c>).</summary>
+    public string Name { get; init; } = "fit";
+
+    /// <summary>Embedding dimension d of every categorical feature; also LSS's row/column FC width (FIT §4.2). Default 16.</summary>
+    public int EmbeddingDim { get; init; } = DefaultEmbeddingDim;
+
+    /// <summary>Widths of each tower's FC layers (FIT §5.1.4: [300, 300, 128]).</summary>
+    public IReadOnlyList<int> TowerHidden { get; init; } = [300, 300, 128];
+
+    /// <summary>Hidden widths of DIN's attention network before its scalar output (FIT §5.1.4: [64, 16, 1]).</summary>
+    public IReadOnlyList<int> AttentionHidden { get; init; } = [64, 16];
+
+    /// <summary>Item meta vector count N (FIT §4.1). Default 64.</summary>
+    public int MetaSize { get; init; } = DefaultMetaSize;
+
+    /// <summary>User sub-space count H_u (FIT, eq. 11). Default 2.</summary>
+    public int UserHeads { get; init; } = DefaultHeads;
+
+    /// <summary>Item sub-space count H_v (FIT, eq. 12). Default 2.</summary>
+    public int ItemHeads { get; init; } = DefaultHeads;
+
+    /// <summary>Sub-space dimension p (FIT, eq. 11–12). Default 64.</summary>
+    public int HeadDim { get; init; } = DefaultHeadDim;
+
+    /// <summary>Query used by the interaction unit (FIT only).</summary>
+    public QueryMode QueryMode { get; init; } = QueryMode.SoftDecaying;
+
+    /// <summary>Whether the query group is Q* = (QQᵀ)Q (FIT, eq. 5) or Q itself (Fig. 5 ablation). Default true.</summary>
+    public bool SelfAttention { get; init; } = true;
+
+    /// <summary>Standard deviation of the normal initialisation of every embedding table. Default 0.01.</summary>
+    public double EmbeddingInitStd { get; init; } = 0.01;
+
+    /// <summary>Dropout after each hidden tower layer (0 = none, the paper's setting).</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>Named presets accepted by <c>--model</c>.</summary>
+    public static IReadOnlyList<string> PresetNames { get; } = ["fit", "two-tower", "din-target", "fit-hard-query", "fit-soft-no-temperature", "fit-no-self-attention"];
+
+    /// <summary>The options of a named preset (see <see cref="PresetNames"/>).</summary>
+    /// <exception cref="ArgumentException">Unknown name.</exception>
+    public static ModelOptions Preset(string name) => name switch
+    {
+        "fit" => new ModelOptions(),
+        "two-tower" => new ModelOptions { Kind = ModelKind.TwoTower, Name = name },
+        "din-target" => new ModelOptions { Name = name, QueryMode = QueryMode.ExactTarget },
+        "fit-hard-query" => new ModelOptions { Name = name, QueryMode = QueryMode.Hard },
+        "fit-soft-no-temperature" => new ModelOptions { Name = name, QueryMode = QueryMode.SoftFixed },
+        "fit-no-self-attention" => new ModelOptions { Name = name, SelfAttention = false },
+        _ => throw new ArgumentException($"Unknown model '{name}'. Known: {string.Join(", ", PresetNames)}.", nameof(name)),
+    };
+}

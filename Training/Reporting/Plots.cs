@@ -1,0 +1,149 @@
+using System.Globalization;
+using ScottPlot;
+
+namespace FitCluster.Training.Reporting;
+
+/// <summary>
+/// Writes report charts as PNG files with ScottPlot 5, headlessly (SkiaSharp's native library, no display needed).
+/// Each call builds its own plot, so calls are thread-safe as long as they write different files.
+/// </summary>
+public static class Plots
+{
+    /// <summary>Width of every written image in pixels.</summary>
+    public const int Width = 900;
+
+    /// <summary>Height of every written image in pixels.</summary>
+    public const int Height = 600;
+
+    // Share of the data's y-range left free above and below the bars so error-bar caps stay in view.
+    private const double BarPaddingFraction = 0.15;
+
+    /// <summary>
+    /// Writes a line chart of several named series, with markers and a legend, to a PNG at <paramref name="path"/>
+    /// (its folder is created if missing; an existing file is overwritten).
+    /// </summary>
+    /// <param name="path">Destination PNG file.</param>
+    /// <param name="title">Chart title.</param>
+    /// <param name="xLabel">X-axis label, e.g. "Epoch".</param>
+    /// <param name="yLabel">Y-axis label, e.g. "Validation AUC".</param>
+    /// <param name="series">Series to draw, in legend order; each with X and Y of equal length.</param>
+    /// <exception cref="ArgumentException">A series has X and Y of different lengths.</exception>
+    public static void Lines(string path, string title, string xLabel, string yLabel, IReadOnlyList<PlotSeries> series)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        using var plot = new Plot();
+        foreach (var line in series)
+        {
+            if (line.X.Length != line.Y.Length)
+            {
+                throw new ArgumentException(
+                    $"Series '{line.Name}' has {line.X.Length} x values but {line.Y.Length} y values.", nameof(series));
+            }
+
+            var scatter = plot.Add.Scatter(line.X, line.Y);
+            scatter.LegendText = line.Name;
+            scatter.LineWidth = 2;
+            scatter.MarkerSize = 5;
+        }
+
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        if (series.Count > 0)
+        {
+            plot.ShowLegend(Alignment.LowerRight);
+        }
+
+        Save(plot, path);
+    }
+
+    /// <summary>
+    /// Writes a bar chart of means with symmetric error bars to a PNG at <paramref name="path"/>. The y-axis is zoomed
+    /// to the span of mean ± error (plus padding) instead of starting at 0, so differences of 0.002 in AUC are visible;
+    /// each category label also shows mean ± error.
+    /// </summary>
+    /// <param name="path">Destination PNG file (folder created if missing; overwritten if present).</param>
+    /// <param name="title">Chart title.</param>
+    /// <param name="yLabel">Y-axis label, e.g. "Test AUC".</param>
+    /// <param name="labels">Category label under each bar, e.g. model names.</param>
+    /// <param name="means">Bar heights, one per label.</param>
+    /// <param name="errors">Half-length of each error bar (e.g. a standard deviation), one per label; non-negative.</param>
+    /// <exception cref="ArgumentException">The three lists differ in length or are empty, or an error is negative.</exception>
+    public static void BarsWithErrors(
+        string path,
+        string title,
+        string yLabel,
+        IReadOnlyList<string> labels,
+        IReadOnlyList<double> means,
+        IReadOnlyList<double> errors)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(means);
+        ArgumentNullException.ThrowIfNull(errors);
+        if (labels.Count != means.Count || errors.Count != means.Count || means.Count == 0)
+        {
+            throw new ArgumentException(
+                $"Bar inputs must be non-empty and equally long: {labels.Count} labels, {means.Count} means, {errors.Count} errors.",
+                nameof(means));
+        }
+
+        var low = double.PositiveInfinity;
+        var high = double.NegativeInfinity;
+        for (var i = 0; i < means.Count; i++)
+        {
+            if (!(errors[i] >= 0))
+            {
+                throw new ArgumentException($"Error {i} is {errors[i]}; errors must be non-negative.", nameof(errors));
+            }
+
+            low = Math.Min(low, means[i] - errors[i]);
+            high = Math.Max(high, means[i] + errors[i]);
+        }
+
+        var range = high - low;
+        var padding = range > 0 ? range * BarPaddingFraction : Math.Max(Math.Abs(high) * 0.01, 1e-3);
+        var bottom = low - padding;
+        var top = high + padding;
+
+        using var plot = new Plot();
+        var bars = new List<Bar>(means.Count);
+        var ticks = new Tick[means.Count];
+        for (var i = 0; i < means.Count; i++)
+        {
+            bars.Add(new Bar
+            {
+                Position = i,
+                Value = means[i],
+                Error = errors[i],
+                // Bars rise from the zoomed axis floor, not from 0, which would lie far below the view.
+                ValueBase = bottom,
+                FillColor = plot.Add.Palette.GetColor(i),
+            });
+
+            // The value goes under the category name: on or in the bar it collides with the error bar.
+            var value = string.Create(CultureInfo.InvariantCulture, $"{means[i]:0.####} ± {errors[i]:0.####}");
+            ticks[i] = new Tick(i, labels[i] + "\n" + value);
+        }
+
+        plot.Add.Bars(bars);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
+        plot.Axes.Bottom.MajorTickStyle.Length = 0;
+        plot.Axes.Bottom.TickLabelStyle.FontSize = 14;
+        plot.HideGrid();
+        plot.Title(title);
+        plot.YLabel(yLabel);
+        plot.Axes.SetLimits(-0.6, means.Count - 0.4, bottom, top);
+        Save(plot, path);
+    }
+
+    private static void Save(Plot plot, string path)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        plot.SavePng(path, Width, Height);
+    }
+}

@@ -1,0 +1,29 @@
+namespace FitCluster.Training.Runs;
+
+/// <summary>Optimisation settings. Defaults follow FIT §5.1.4 (Adam, lr 1e-3, batch 2048).</summary>
+public sealed record TrainOptions
+{
+    /// <summary>Maximum epochs. Default 6.</summary>
+    public int Epochs { get; init; } = 6;
+
+    /// <summary>Mini-batch size. Default 2048.</summary>
+    public int BatchSize { get; init; } = 2048;
+
+    /// <summary>Adam learning rate. Default 1e-3.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>L2 weight decay added by Adam (0 = none, the paper's setting).</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>Seed for parameter initialisation and shuffling.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Epochs without a better validation AUC before stopping early. Default 2.</summary>
+    public int Patience { get; init; } = 2;
+
+    /// <summary>Batch size for evaluation (no gradients). Default 8192.</summary>
+    public int EvalBatchSize { get; init; } = 8192;
+
+    /// <summary>Intra-op threads for libtorch; null = one per core.</summary>
+    public int? Threads { get; init; }
+}

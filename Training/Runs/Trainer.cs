@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using FitCluster.Training.Data;
+using FitCluster.Training.Evaluation;
+using FitCluster.Training.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FitCluster.Training.Runs;
+
+/// <summary>
+/// The one training loop every model goes through: Adam on the sigmoid cross-entropy (FIT, eq. 21), per-epoch
+/// validation, early stopping on validation AUC, best-epoch weights evaluated on test.
+/// </summary>
+public static class Trainer
+{
+    /// <summary>Trains <paramref name="modelOptions"/> on the splits and evaluates the best epoch on test.</summary>
+    /// <returns>The metrics, the trained model (best epoch's weights, eval mode) and the test logits.</returns>
+    public static (TrainRun Run, RankingModel Model, float[] TestLogits) Train(
+        SampleSplits splits,
+        ModelOptions modelOptions,
+        TrainOptions options,
+        ITrainingObserver observer,
+        CancellationToken cancellationToken = default)
+    {
+        var threads = options.Threads ?? Environment.ProcessorCount;
+        set_num_threads(threads);
+        manual_seed(options.Seed);
+        var model = ModelFactory.Create(FeatureSchema.From(splits.Log), modelOptions);
+        using var optimizer = optim.Adam(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        var builder = new BatchBuilder(splits, options.BatchSize);
+        var evalBuilder = new BatchBuilder(splits, options.EvalBatchSize);
+        var train = splits.Train;
+        var order = new int[train.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        var rng = new Random(options.Seed);
+        var stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        var schedule = new TemperatureSchedule(stepsPerEpoch); // FIT §5.1.4: threshold = steps in one epoch
+        var history = new List<EpochRecord>();
+        Dictionary<string, Tensor>? best = null;
+        var bestEpoch = 0;
+        var bestAuc = double.NegativeInfinity;
+        var bestLogLoss = double.NaN;
+        long step = 0;
+        double trainSeconds = 0;
+        for (var epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            rng.Shuffle(order);
+            model.train();
+            observer.EpochStarted(epoch, stepsPerEpoch);
+            var qsTailFrom = stepsPerEpoch - Math.Max(1, stepsPerEpoch / 10);
+            double lossSum = 0, qsSum = 0;
+            var qsCount = 0;
+            var watch = Stopwatch.StartNew();
+            for (var s = 0; s < stepsPerEpoch; s++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var from = s * options.BatchSize;
+                var (input, labels) = builder.Build(train, order.AsSpan(from, Math.Min(options.BatchSize, train.Count - from)));
+                model.Temperature = schedule.At(step);
+                var logits = model.call(input);
+                var loss = nn.functional.binary_cross_entropy_with_logits(logits, labels); // FIT, eq. 21
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+                var lossValue = loss.item<float>();
+                lossSum += lossValue;
+                var qs = model.LastQuerySimilarity;
+                if (qs is { } q && s >= qsTailFrom)
+                {
+                    qsSum += q;
+                    qsCount++;
+                }
+
+                observer.StepCompleted(epoch, s, new StepRecord(step, lossValue, model.Temperature, qs));
+                step++;
+            }
+
+            var seconds = watch.Elapsed.TotalSeconds;
+            trainSeconds += seconds;
+            observer.Status($"epoch {epoch}: evaluating on {splits.Validation.Count:N0} validation samples");
+            var validation = Predict(model, splits.Validation, evalBuilder);
+            var auc = BinaryMetrics.Auc(validation, splits.Validation.Label);
+            var logLoss = BinaryMetrics.LogLossFromLogits(validation, splits.Validation.Label);
+            var isFit = modelOptions.Kind == ModelKind.Fit && modelOptions.QueryMode != QueryMode.ExactTarget;
+            var record = new EpochRecord(
+                epoch, lossSum / stepsPerEpoch, auc, logLoss, seconds, train.Count / seconds,
+                isFit ? model.Temperature : null, qsCount > 0 ? qsSum / qsCount : null);
+            history.Add(record);
+            var improved = auc > bestAuc;
+            observer.EpochCompleted(record, improved);
+            if (improved)
+            {
+                bestAuc = auc;
+                bestLogLoss = logLoss;
+                bestEpoch = epoch;
+                DisposeAll(best);
+                best = Snapshot(model);
+            }
+            else if (epoch - bestEpoch >= options.Patience)
+            {
+                observer.Status($"early stop: no better validation AUC for {options.Patience} epochs");
+                break;
+            }
+        }
+
+        if (best is not null)
+        {
+            model.load_state_dict(best);
+            DisposeAll(best);
+        }
+
+        observer.Status($"evaluating epoch {bestEpoch} on {splits.Test.Count:N0} test samples");
+        var testLogits = Predict(model, splits.Test, evalBuilder);
+        var run = new TrainRun
+        {
+            Model = modelOptions.Name,
+            Dataset = splits.Log.Name,
+            Seed = options.Seed,
+            EpochsRun = history.Count,
+            BestEpoch = bestEpoch,
+            ValAuc = bestAuc,
+            ValLogloss = bestLogLoss,
+            TestAuc = BinaryMetrics.Auc(testLogits, splits.Test.Label),
+            TestLogloss = BinaryMetrics.LogLossFromLogits(testLogits, splits.Test.Label),
+            TrainSeconds = trainSeconds,
+            SamplesPerSecond = (double)train.Count * history.Count / trainSeconds,
+            EpochSeconds = trainSeconds / history.Count,
+            TrainSamples = train.Count,
+            ValidationSamples = splits.Validation.Count,
+            TestSamples = splits.Test.Count,
+            Parameters = CountParameters(model),
+            Threads = threads,
+            History = history,
+            ModelOptions = modelOptions,
+            TrainOptions = options,
+            CreatedUtc = DateTime.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        return (run, model, testLogits);
+    }
+
+    /// <summary>Eval-mode logits for every sample of <paramref name="set"/>, in sample order.</summary>
+    public static float[] Predict(RankingModel model, SampleSet set, BatchBuilder builder)
+    {
+        model.eval();
+        var result = new float[set.Count];
+        var indices = new int[builder.Capacity];
+        using var noGrad = no_grad();
+        for (var from = 0; from < set.Count; from += builder.Capacity)
+        {
+            using var scope = NewDisposeScope();
+            var count = Math.Min(builder.Capacity, set.Count - from);
+            for (var i = 0; i < count; i++)
+            {
+                indices[i] = from + i;
+            }
+
+            var (input, _) = builder.Build(set, indices.AsSpan(0, count));
+            var logits = model.call(input).contiguous();
+            logits.data<float>().CopyTo(result, from);
+        }
+
+        return result;
+    }
+
+    /// <summary>Number of trainable scalars.</summary>
+    public static long CountParameters(nn.Module model)
+    {
+        long total = 0;
+        foreach (var p in model.parameters())
+        {
+            total += p.numel();
+        }
+
+        return total;
+    }
+
+    private static Dictionary<string, Tensor> Snapshot(nn.Module model)
+    {
+        var copy = new Dictionary<string, Tensor>();
+        foreach (var (name, value) in model.state_dict())
+        {
+            copy[name] = value.detach().clone().DetachFromDisposeScope();
+        }
+
+        return copy;
+    }
+
+    private static void DisposeAll(Dictionary<string, Tensor>? tensors)
+    {
+        if (tensors is null)
+        {
+            return;
+        }
+
+        foreach (var t in tensors.Values)
+        {
+            t.Dispose();
+        }
+    }
+}

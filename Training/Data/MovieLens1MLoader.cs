@@ -19,7 +19,7 @@ namespace FitCluster.Training.Data;
 /// <c>year</c> (release year from the title's trailing <c>(YYYY)</c>, vocabulary ascending; 0 = no year in the title).
 /// Every ML-1M title has a year, and the 3,883 movies use 18 genres (at most 6 per movie) and 81 years.</para>
 /// <para>Any malformed line throws <see cref="InvalidDataException"/> naming the file and the 1-based line number.
-/// Blank lines are skipped; lines may end in LF or CRLF.</para>
+/// Blank lines are skipped; lines may end in LF or CRLF. Thread-safe: no shared state.</para>
 /// </remarks>
 public static class MovieLens1MLoader
 {

@@ -13,7 +13,8 @@ namespace FitCluster.Training.Data;
 /// <see cref="SampleBuilderOptions.ValidationFraction"/> of those positions (rounded to the nearest whole position,
 /// both samples of a position together) moves to validation. Every set is ordered by (user, position), positive first.</para>
 /// <para>Deterministic: the negatives and the split use separate <see cref="Random"/> streams derived from
-/// <see cref="SampleBuilderOptions.Seed"/>, and the negatives are drawn in (user, position) order whatever the split.</para>
+/// <see cref="SampleBuilderOptions.Seed"/>, and the negatives are drawn in (user, position) order whatever the split.
+/// Thread-safe: no shared state; the log is only read.</para>
 /// </remarks>
 public static class SampleBuilder
 {

@@ -42,9 +42,9 @@ public static class BenchCommand
             var seedList = Split(parse.GetRequiredValue(seeds)).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
             var directory = parse.GetValue(output) ?? Path.Combine("bench", "results", HardwareName(), $"{dataset}-compare");
             SampleSplits? splits = null;
-            foreach (var model in modelNames)
+            foreach (var seed in seedList)
             {
-                foreach (var seed in seedList)
+                foreach (var model in modelNames)
                 {
                     var runDirectory = Path.Combine(directory, "runs", $"{model}-s{seed}");
                     if (RunWriter.TryRead(runDirectory) is { } done)

@@ -56,7 +56,6 @@ public sealed class BatchBuilder
             throw new ArgumentException($"Batch of {count} samples does not fit capacity {Capacity}.", nameof(indices));
         }
 
-        var behaviours = _log.BehaviourItems;
         Array.Clear(_sequence, 0, count * _sequenceLength);
         for (var b = 0; b < count; b++)
         {
@@ -65,12 +64,11 @@ public sealed class BatchBuilder
             Array.Copy(_userFeatureTable, user * _userFieldCount, _userFields, b * _userFieldCount, _userFieldCount);
             _items[b] = set.Item[sample];
             _labels[b] = set.Label[sample];
-            var position = set.Position[sample];
-            var start = Math.Max(_log.BehaviourOffsets[user], position - _sequenceLength);
-            var row = _sequence.AsSpan(b * _sequenceLength, position - start);
+            var history = SampleBuilder.History(_log, user, set.Position[sample], _sequenceLength);
+            var row = _sequence.AsSpan(b * _sequenceLength, history.Length);
             for (var j = 0; j < row.Length; j++)
             {
-                row[j] = behaviours[start + j];
+                row[j] = history[j];
             }
         }
 

@@ -97,9 +97,12 @@ public sealed class FeatureEmbeddings : nn.Module
     /// <summary>The item tower input: the item id and all item fields, <c>[..., ItemDim]</c>.</summary>
     public Tensor ItemTowerInput(Tensor items) => ItemEmbedding(items, sequenceFieldsOnly: false);
 
+    // Each distinct item of the batch is embedded once and then gathered: a sequence batch repeats few items many
+    // times, and pooling multi-valued fields per position (and scattering their gradients back) dominated the step.
     private Tensor ItemEmbedding(Tensor items, bool sequenceFieldsOnly)
     {
-        var parts = new List<Tensor>(1 + item_fields.Count) { item_id.call(items) }; // FIT, eq. 4
+        var (distinct, inverse, _) = unique(items.reshape(-1), sorted: false, return_inverse: true);
+        var parts = new List<Tensor>(1 + item_fields.Count) { item_id.call(distinct) }; // FIT, eq. 4
         for (var i = 0; i < item_fields.Count; i++)
         {
             if (sequenceFieldsOnly && !_inSequence[i])
@@ -107,25 +110,25 @@ public sealed class FeatureEmbeddings : nn.Module
                 continue;
             }
 
-            parts.Add(PooledField(i, items));
+            parts.Add(PooledField(i, distinct));
         }
 
-        return cat(parts, -1);
+        var rows = cat(parts, -1);
+        return rows.index_select(0, inverse!).reshape([.. items.shape, rows.shape[1]]);
     }
 
-    // Mean over the field's non-padding values (padding row 0 embeds to zero, so a sum over all slots is the sum over values).
+    // Mean over the field's non-padding values (padding row 0 embeds to zero, so a sum over all slots is the sum over
+    // values). items is 1-D here.
     private Tensor PooledField(int field, Tensor items)
     {
-        var table = _itemFieldValues[field];
-        var width = table.shape[1];
-        var values = table.index_select(0, items.reshape(-1));
+        var values = _itemFieldValues[field].index_select(0, items);
         var embedded = item_fields[field].call(values);
-        if (width == 1)
+        if (values.shape[1] == 1)
         {
-            return embedded.squeeze(1).reshape([.. items.shape, EmbeddingDim]);
+            return embedded.squeeze(1);
         }
 
         var count = values.gt(0).sum(1, keepdim: true, type: ScalarType.Float32).clamp_min(1);
-        return (embedded.sum(1) / count).reshape([.. items.shape, EmbeddingDim]);
+        return embedded.sum(1) / count;
     }
 }

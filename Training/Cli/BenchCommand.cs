@@ -54,7 +54,16 @@ public static class BenchCommand
                     }
 
                     splits ??= DatasetSource.Load(dataset, parse.GetValue(args.Data), args.Samples(parse), Console.Error.WriteLine);
-                    TrainCommand.TrainAndWrite(splits, args.Model(parse, model), args.Train(parse, seed), runDirectory, $"{model} s{seed}");
+                    try
+                    {
+                        TrainCommand.TrainAndWrite(splits, args.Model(parse, model), args.Train(parse, seed), runDirectory, $"{model} s{seed}");
+                    }
+                    catch (ExternalException error)
+                    {
+                        // A libtorch error aborts only this run; training it again from scratch is deterministic.
+                        Console.Error.WriteLine($"[bench] {model} seed {seed}: libtorch failed ({error.Message.Split('\n')[0]}); retrying once");
+                        TrainCommand.TrainAndWrite(splits, args.Model(parse, model), args.Train(parse, seed), runDirectory, $"{model} s{seed}");
+                    }
                 }
             }
 

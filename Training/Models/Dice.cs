@@ -26,6 +26,6 @@ public sealed class Dice : nn.Module<Tensor, Tensor>
     {
         var units = input.shape[^1];
         var p = sigmoid(bn.call(input.reshape(-1, units))).reshape(input.shape);
-        return input * (alpha + (p * (1 - alpha)));
+        return input * (p + alpha - (alpha * p)); // p·s + (1 − p)·α·s, without an implicit Scalar (see ModelInput)
     }
 }

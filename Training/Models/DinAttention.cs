@@ -67,7 +67,7 @@ public sealed class DinAttention : nn.Module
         }
 
         var scores = output.call(h).squeeze(-1);
-        return scores.masked_fill(mask.logical_not(), 0);
+        return scores * mask.to_type(scores.dtype); // padding weighs exactly 0
     }
 
     /// <summary>Weighted sum pooling e_u^i = Σ_j a(e_j, q) e_j (FIT, eq. 19), <c>[B, D]</c>.</summary>

@@ -15,6 +15,7 @@ public sealed class FeatureEmbeddings : nn.Module
     private readonly Embedding item_id;
     private readonly ModuleList<Embedding> item_fields;
     private readonly Tensor[] _itemFieldValues;
+    private readonly Tensor[] _itemFieldCounts;
     private readonly bool[] _inSequence;
 
     /// <summary>Creates the tables; every table has padding row 0 (zero, never trained).</summary>
@@ -30,6 +31,7 @@ public sealed class FeatureEmbeddings : nn.Module
         item_id = nn.Embedding(schema.ItemVocabSize, embeddingDim, padding_idx: 0);
         item_fields = new ModuleList<Embedding>();
         _itemFieldValues = new Tensor[schema.ItemFields.Count];
+        _itemFieldCounts = new Tensor[schema.ItemFields.Count];
         _inSequence = new bool[schema.ItemFields.Count];
         var sequenceFieldCount = 0;
         for (var i = 0; i < schema.ItemFields.Count; i++)
@@ -43,6 +45,7 @@ public sealed class FeatureEmbeddings : nn.Module
 
             item_fields.Add(nn.Embedding(field.VocabSize, embeddingDim, padding_idx: 0));
             _itemFieldValues[i] = tensor(Array.ConvertAll(field.Values, v => (long)v), [field.EntityCount, field.Width]);
+            _itemFieldCounts[i] = tensor(ValueCounts(field), [field.EntityCount, 1]);
             _inSequence[i] = schema.SequenceItemFields.Contains(field.Name);
             sequenceFieldCount += _inSequence[i] ? 1 : 0;
         }
@@ -97,6 +100,24 @@ public sealed class FeatureEmbeddings : nn.Module
     /// <summary>The item tower input: the item id and all item fields, <c>[..., ItemDim]</c>.</summary>
     public Tensor ItemTowerInput(Tensor items) => ItemEmbedding(items, sequenceFieldsOnly: false);
 
+    // Non-padding values per item, at least 1: the divisor of the mean pooling of a multi-valued field.
+    private static float[] ValueCounts(Data.CategoricalField field)
+    {
+        var counts = new float[field.EntityCount];
+        for (var e = 0; e < counts.Length; e++)
+        {
+            var n = 0;
+            for (var w = 0; w < field.Width; w++)
+            {
+                n += field.Values[(e * field.Width) + w] > 0 ? 1 : 0;
+            }
+
+            counts[e] = Math.Max(n, 1);
+        }
+
+        return counts;
+    }
+
     // Each distinct item of the batch is embedded once and then gathered: a sequence batch repeats few items many
     // times, and pooling multi-valued fields per position (and scattering their gradients back) dominated the step.
     private Tensor ItemEmbedding(Tensor items, bool sequenceFieldsOnly)
@@ -128,7 +149,6 @@ public sealed class FeatureEmbeddings : nn.Module
             return embedded.squeeze(1);
         }
 
-        var count = values.gt(0).sum(1, keepdim: true, type: ScalarType.Float32).clamp_min(1);
-        return embedded.sum(1) / count;
+        return embedded.sum(1) / _itemFieldCounts[field].index_select(0, items);
     }
 }

@@ -44,7 +44,8 @@ public sealed class MetaQueryModule : nn.Module
     /// <summary>Similarity scores k = softmax(e_c Q*ᵀ / τ), <c>[B, N]</c>.</summary>
     public static Tensor Similarity(Tensor logits, double temperature)
     {
-        return (logits / temperature).softmax(-1); // FIT, eq. 6
+        using var tau = temperature.ToScalar(); // explicit and disposed after use, see ModelInput
+        return logits.div(tau).softmax(-1); // FIT, eq. 6
     }
 
     /// <summary>The soft query q̃* = k Q*, <c>[B, D]</c>.</summary>

@@ -10,7 +10,15 @@ namespace FitCluster.Training.Models;
 public sealed record ModelInput(Tensor UserFields, Tensor Item, Tensor Sequence)
 {
     /// <summary>bool <c>[B, L]</c>: true where <see cref="Sequence"/> holds a real behaviour (not padding).</summary>
-    public Tensor SequenceMask() => Sequence.gt(0);
+    public Tensor SequenceMask()
+    {
+        // TorchSharp turns a literal into a Scalar that only the finalizer frees, and nothing keeps it alive during the
+        // native call: a GC at the wrong moment frees it mid-call (seen as "Expected false to be true" from
+        // Scalar::toDouble after hours of training; dotnet/TorchSharp#1434). Model code therefore creates Scalars
+        // explicitly with `using`.
+        using var zero = 0L.ToScalar();
+        return Sequence.gt(zero);
+    }
 
     /// <summary>Batch size B.</summary>
     public long BatchSize => Item.shape[0];

@@ -32,7 +32,8 @@ public sealed class TwoTowerModel : RankingModel
     {
         var mask = input.SequenceMask();
         var keys = embeddings.ItemAttributes(input.Sequence);
-        var count = mask.sum(1, keepdim: true, type: ScalarType.Float32).clamp_min(1);
+        using var one = 1.ToScalar(); // explicit and disposed after use, see ModelInput
+        var count = mask.sum(1, keepdim: true, type: ScalarType.Float32).clamp_min(one);
         var pooled = keys.sum(1) / count; // FIT, eq. 18 (average pooling; padding embeds to zero)
         var h = user_tower.call(cat([embeddings.Users(input.UserFields), pooled], 1));
         return nn.functional.normalize(h, p: 2, dim: 1); // FIT, eq. 2

@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Text.RegularExpressions;
+using FitCluster.Training.Cli;
+
+namespace FitCluster.Training.Tests;
+
+/// <summary>The README's promises: the two set-up commands, what CI runs, the library versions, and the demo itself.</summary>
+public sealed partial class ReadmeTests : IDisposable
+{
+    private static readonly string s_root = FindRepositoryRoot();
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"fit-demo-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void QuickStart_HasExactlyTheTwoSetUpCommands()
+    {
+        var readme = File.ReadAllText(Path.Combine(s_root, "README.md"));
+        var section = readme[readme.IndexOf("## Quick start", StringComparison.Ordinal)..];
+        var block = CodeBlock().Match(section);
+        Assert.True(block.Success, "the Quick start section has no ```bash block");
+        var commands = block.Groups[1].Value.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(["./fit demo", "./fit test"], commands);
+    }
+
+    [Fact]
+    public void FitScript_DispatchesDemoAndTest()
+    {
+        var script = File.ReadAllText(Path.Combine(s_root, "fit"));
+        Assert.StartsWith("#!/usr/bin/env bash", script, StringComparison.Ordinal);
+        Assert.Contains("\n  demo) ", script, StringComparison.Ordinal);
+        Assert.Contains("\n  test) ", script, StringComparison.Ordinal);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.True((File.GetUnixFileMode(Path.Combine(s_root, "fit")) & UnixFileMode.UserExecute) != 0, "./fit must be executable");
+        }
+    }
+
+    [Fact]
+    public void CiRun_CallsTheReadmeTestCommandAndPrintsTheCountLine()
+    {
+        var ci = File.ReadAllText(Path.Combine(s_root, ".ci", "run"));
+        Assert.Contains("./fit test", ci, StringComparison.Ordinal);
+        Assert.Contains(".ci/test-summary", ci, StringComparison.Ordinal);
+        var summary = File.ReadAllText(Path.Combine(s_root, ".ci", "test-summary"));
+        Assert.Contains("passed, $failed failed", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LibrariesTable_VersionsMatchCentralPackageVersions()
+    {
+        var readme = File.ReadAllText(Path.Combine(s_root, "README.md"));
+        var props = File.ReadAllText(Path.Combine(s_root, "Directory.Packages.props"));
+        foreach (var (package, readmeVersion) in new[]
+        {
+            ("TorchSharp", "0.107.0"), ("libtorch-cpu-linux-x64", "2.10.0"), ("System.CommandLine", "3.0.0"),
+            ("Spectre.Console", "0.57.2"), ("ScottPlot", "5.1.59"), ("xunit.v3", "4.0.2"),
+        })
+        {
+            Assert.Contains(readmeVersion, readme, StringComparison.Ordinal);
+            Assert.Contains($"Include=\"{package}\" Version=\"{readmeVersion}\"", props, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Demo_SmallSynthetic_TrainsBothModelsAndWritesRuns()
+    {
+        var output = new StringWriter();
+        var exit = new RootCommand { DemoCommand.Create() }
+            .Parse(["demo", "--epochs", "1", "--max-users", "300", "--out", _directory])
+            .Invoke(new InvocationConfiguration { Output = output });
+        Assert.Equal(0, exit);
+        Assert.True(File.Exists(Path.Combine(_directory, "two-tower", "metrics.json")));
+        Assert.True(File.Exists(Path.Combine(_directory, "fit", "metrics.json")));
+    }
+
+    [GeneratedRegex("```bash\\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex CodeBlock();
+
+    private static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "FitCluster.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No FitCluster.sln above {AppContext.BaseDirectory}.");
+    }
+}

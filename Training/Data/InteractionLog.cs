@@ -47,4 +47,34 @@ public sealed class InteractionLog
 
     /// <summary>Behaviour count of user <paramref name="userIndex"/>.</summary>
     public int BehaviourCount(int userIndex) => BehaviourOffsets[userIndex + 1] - BehaviourOffsets[userIndex];
+
+    /// <summary>Sorted distinct item indices among <paramref name="behaviourItems"/> (the <see cref="ActiveItems"/> of a log).</summary>
+    /// <param name="behaviourItems">Item indices in <c>1..itemVocabSize-1</c>.</param>
+    /// <param name="itemVocabSize">Item indices including padding 0.</param>
+    public static int[] DistinctItems(int[] behaviourItems, int itemVocabSize)
+    {
+        ArgumentNullException.ThrowIfNull(behaviourItems);
+        var seen = new bool[itemVocabSize];
+        var count = 0;
+        foreach (var item in behaviourItems)
+        {
+            if (!seen[item])
+            {
+                seen[item] = true;
+                count++;
+            }
+        }
+
+        var distinct = new int[count];
+        var next = 0;
+        for (var item = 1; item < itemVocabSize; item++)
+        {
+            if (seen[item])
+            {
+                distinct[next++] = item;
+            }
+        }
+
+        return distinct;
+    }
 }

@@ -78,7 +78,7 @@ public static class MovieLens1MLoader
             SequenceItemFields = [movies.Genres.Name],
             BehaviourOffsets = ratings.Offsets,
             BehaviourItems = ratings.Items,
-            ActiveItems = ActiveItems(ratings.Items, movies.MovieIds.Length + 1),
+            ActiveItems = InteractionLog.DistinctItems(ratings.Items, movies.MovieIds.Length + 1),
         };
     }
 
@@ -409,32 +409,6 @@ public static class MovieLens1MLoader
         }
 
         return true;
-    }
-
-    private static int[] ActiveItems(int[] behaviourItems, int itemVocabSize)
-    {
-        var seen = new bool[itemVocabSize];
-        var distinct = 0;
-        foreach (var item in behaviourItems)
-        {
-            if (!seen[item])
-            {
-                seen[item] = true;
-                distinct++;
-            }
-        }
-
-        var active = new int[distinct];
-        var next = 0;
-        for (var item = 1; item < itemVocabSize; item++)
-        {
-            if (seen[item])
-            {
-                active[next++] = item;
-            }
-        }
-
-        return active;
     }
 
     /// <summary>Splits <paramref name="line"/> on <c>::</c>; false unless it has exactly <c>fields.Length</c> fields.</summary>

@@ -75,7 +75,7 @@ public static class SyntheticDataset
             SequenceItemFields = [genres.Name],
             BehaviourOffsets = offsets,
             BehaviourItems = behaviourItems,
-            ActiveItems = ActiveItems(behaviourItems, options.ItemCount + 1),
+            ActiveItems = InteractionLog.DistinctItems(behaviourItems, options.ItemCount + 1),
         };
     }
 
@@ -354,32 +354,6 @@ public static class SyntheticDataset
         }
 
         return narrowed;
-    }
-
-    private static int[] ActiveItems(int[] behaviourItems, int itemVocabSize)
-    {
-        var seen = new bool[itemVocabSize];
-        var count = 0;
-        foreach (var item in behaviourItems)
-        {
-            if (!seen[item])
-            {
-                seen[item] = true;
-                count++;
-            }
-        }
-
-        var active = new int[count];
-        var next = 0;
-        for (var item = 1; item < itemVocabSize; item++)
-        {
-            if (seen[item])
-            {
-                active[next++] = item;
-            }
-        }
-
-        return active;
     }
 
     /// <summary>Latent cluster of every item, and each cluster's items by popularity rank with running Zipf weights.</summary>

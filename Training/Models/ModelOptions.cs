@@ -51,6 +51,9 @@ public sealed record ModelOptions
     /// <summary>Standard deviation of the normal initialisation of every embedding table. Default 0.01.</summary>
     public double EmbeddingInitStd { get; init; } = 0.01;
 
+    /// <summary>Two-Tower: initial value of the learned smoothing factor γ that scales the cosine (DSSM). Default 5.</summary>
+    public double TwoTowerInitialScale { get; init; } = 5.0;
+
     /// <summary>Dropout after each hidden tower layer (0 = none, the paper's setting).</summary>
     public double Dropout { get; init; }
 

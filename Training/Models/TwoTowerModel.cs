@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace FitCluster.Training.Models;
@@ -8,15 +9,20 @@ namespace FitCluster.Training.Models;
 /// FC towers (eq. 1), L2-normalised representations (eq. 2) and their dot product as the logit (eq. 3).
 /// </summary>
 /// <remarks>
-/// The towers' last layer is linear (no BatchNorm/ReLU): with a ReLU there, both representations would be non-negative
+/// <para>The logit is γ·h_uᵀh_v with a learned smoothing factor γ &gt; 0 (initially
+/// <see cref="ModelOptions.TwoTowerInitialScale"/>): DSSM [10] scales its cosine relevance by γ before the softmax.
+/// Without it σ(p_uv) is confined to [0.27, 0.73]; the bounded logit left Two-Tower barely above an item-popularity
+/// scorer on ML-1M (test AUC 0.840 vs 0.821), a straw man rather than a baseline.</para>
+/// <para>The towers' last layer is linear (no BatchNorm/ReLU): with a ReLU there, both representations would be non-negative
 /// after L2 normalisation, p_uv ∈ [0, 1], and the logloss could not go below ≈0.50 — yet the paper reports 0.4508 for
-/// Two-Tower on ML-1M, which needs p_uv ∈ [−1, 1].
+/// Two-Tower on ML-1M, which needs p_uv ∈ [−1, 1].</para>
 /// </remarks>
 public sealed class TwoTowerModel : RankingModel
 {
     private readonly FeatureEmbeddings embeddings;
     private readonly Tower user_tower;
     private readonly Tower item_tower;
+    private readonly Parameter log_scale;
 
     /// <summary>Builds the model for a dataset schema.</summary>
     public TwoTowerModel(FeatureSchema schema, ModelOptions options) : base(nameof(TwoTowerModel), options)
@@ -24,6 +30,7 @@ public sealed class TwoTowerModel : RankingModel
         embeddings = new FeatureEmbeddings(schema, options.EmbeddingDim, options.EmbeddingInitStd);
         user_tower = new Tower(embeddings.UserDim + embeddings.ItemAttributeDim, options.TowerHidden, activateLast: false, options.Dropout);
         item_tower = new Tower(embeddings.ItemDim, options.TowerHidden, activateLast: false, options.Dropout);
+        log_scale = nn.Parameter(tensor(new[] { (float)Math.Log(options.TwoTowerInitialScale) }));
         RegisterComponents();
     }
 
@@ -46,9 +53,13 @@ public sealed class TwoTowerModel : RankingModel
         return nn.functional.normalize(h, p: 2, dim: 1); // FIT, eq. 2
     }
 
+    /// <summary>The smoothing factor γ applied to the cosine (DSSM).</summary>
+    public Tensor Scale => log_scale.exp();
+
     /// <inheritdoc />
     public override Tensor forward(ModelInput input)
     {
-        return (UserRepresentation(input) * ItemRepresentation(input.Item)).sum(1); // FIT, eq. 3: p_uv = h_uᵀ h_v
+        var cosine = (UserRepresentation(input) * ItemRepresentation(input.Item)).sum(1); // FIT, eq. 3: h_uᵀ h_v
+        return cosine * Scale; // DSSM's smoothing factor γ
     }
 }

@@ -18,7 +18,8 @@ public sealed class TwoTowerModelTests
         var item = model.ItemRepresentation(input.Item);
         AssertClose([1, 1, 1], user.norm(1), 1e-5); // FIT, eq. 2
         AssertClose([1, 1, 1], item.norm(1), 1e-5);
-        AssertClose(Values((user * item).sum(1)), model.call(input), 1e-6); // FIT, eq. 3
-        Assert.All(Values(model.call(input)), s => Assert.InRange(s, -1.0001f, 1.0001f));
+        Assert.Equal(5f, model.Scale.item<float>(), 4); // γ starts at TwoTowerInitialScale
+        AssertClose(Values((user * item).sum(1) * 5f), model.call(input), 1e-5); // γ · h_uᵀh_v (FIT, eq. 3; DSSM's γ)
+        Assert.All(Values(model.call(input)), s => Assert.InRange(s, -5.001f, 5.001f));
     }
 }

@@ -59,6 +59,7 @@ public static class Trainer
             for (var s = 0; s < stepsPerEpoch; s++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                using var gcPause = GcPause.Begin();
                 using var scope = NewDisposeScope();
                 var from = s * options.BatchSize;
                 var (input, labels) = builder.Build(train, order.AsSpan(from, Math.Min(options.BatchSize, train.Count - from)));
@@ -153,6 +154,7 @@ public static class Trainer
         using var noGrad = no_grad();
         for (var from = 0; from < set.Count; from += builder.Capacity)
         {
+            using var gcPause = GcPause.Begin();
             using var scope = NewDisposeScope();
             var count = Math.Min(builder.Capacity, set.Count - from);
             for (var i = 0; i < count; i++)

@@ -30,11 +30,13 @@ public static class BenchCommand
         var models = new Option<string>("--models") { Description = "Comma-separated models; the first is the baseline", DefaultValueFactory = _ => "two-tower,fit,din-target" };
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated training seeds", DefaultValueFactory = _ => "1,2,3" };
         var output = new Option<string?>("--out") { Description = "Output folder (default bench/results/<hardware>/<dataset>-compare)" };
+        var summariseOnly = new Option<bool>("--summarise-only") { Description = "Train nothing: summarise the runs that have finished" };
         var compare = new Command("compare", "Train every model with every seed, then write summary.md/.csv, significance tests and plots");
         args.AddTo(compare);
         compare.Add(models);
         compare.Add(seeds);
         compare.Add(output);
+        compare.Add(summariseOnly);
         compare.SetAction(parse =>
         {
             var dataset = parse.GetRequiredValue(args.Dataset);
@@ -42,7 +44,7 @@ public static class BenchCommand
             var seedList = Split(parse.GetRequiredValue(seeds)).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
             var directory = parse.GetValue(output) ?? Path.Combine("bench", "results", HardwareName(), $"{dataset}-compare");
             SampleSplits? splits = null;
-            foreach (var seed in seedList)
+            foreach (var seed in parse.GetValue(summariseOnly) ? [] : seedList)
             {
                 foreach (var model in modelNames)
                 {
@@ -118,7 +120,7 @@ public static class BenchCommand
                 list.Count.ToString(CultureInfo.InvariantCulture),
                 $"{F(mean)} ± {F(std)}",
                 F(list.Average(r => r.Run.TestLogloss)),
-                $"{BinaryMetrics.RelaImpr(mean, baseMean).ToString("F2", CultureInfo.InvariantCulture)}%",
+                double.IsNaN(baseMean) ? "–" : $"{BinaryMetrics.RelaImpr(mean, baseMean).ToString("F2", CultureInfo.InvariantCulture)}%",
                 F(list.Average(r => r.Run.ValAuc)),
                 string.Join(' ', list.Select(r => $"{r.Run.BestEpoch}/{r.Run.EpochsRun}")),
                 list.Average(r => r.Run.SamplesPerSecond).ToString("N0", CultureInfo.InvariantCulture),

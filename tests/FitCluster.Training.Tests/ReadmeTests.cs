@@ -8,15 +8,9 @@ namespace FitCluster.Training.Tests;
 public sealed partial class ReadmeTests : IDisposable
 {
     private static readonly string s_root = FindRepositoryRoot();
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"fit-demo-{Guid.NewGuid():N}");
+    private readonly TempDirectory _temp = new("fit-demo");
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void QuickStart_HasExactlyTheTwoSetUpCommands()
@@ -73,11 +67,11 @@ public sealed partial class ReadmeTests : IDisposable
     {
         var output = new StringWriter();
         var exit = new RootCommand { DemoCommand.Create() }
-            .Parse(["demo", "--epochs", "1", "--max-users", "300", "--out", _directory])
+            .Parse(["demo", "--epochs", "1", "--max-users", "300", "--out", _temp.Path])
             .Invoke(new InvocationConfiguration { Output = output });
         Assert.Equal(0, exit);
-        Assert.True(File.Exists(Path.Combine(_directory, "two-tower", "metrics.json")));
-        Assert.True(File.Exists(Path.Combine(_directory, "fit", "metrics.json")));
+        Assert.True(File.Exists(Path.Combine(_temp.Path, "two-tower", "metrics.json")));
+        Assert.True(File.Exists(Path.Combine(_temp.Path, "fit", "metrics.json")));
     }
 
     [GeneratedRegex("```bash\\n(.*?)```", RegexOptions.Singleline)]

@@ -9,15 +9,9 @@ namespace FitCluster.Training.Tests.Cli;
 
 public sealed class BenchCommandTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"fit-bench-{Guid.NewGuid():N}");
+    private readonly TempDirectory _temp = new("fit-bench");
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void Summarise_FinishedRuns_WritesTableSignificanceGapAndPlots()
@@ -31,31 +25,31 @@ public sealed class BenchCommandTests : IDisposable
             }
         }
 
-        var markdown = BenchCommand.Summarise(_directory, "ml-1m", ["two-tower", "fit", "din-target"], [1, 2, 3]);
+        var markdown = BenchCommand.Summarise(_temp.Path, "ml-1m", ["two-tower", "fit", "din-target"], [1, 2, 3]);
 
         Assert.Contains("| fit ", markdown, StringComparison.Ordinal);
         Assert.Contains("| 2    |", markdown, StringComparison.Ordinal); // two finished runs each; seed 3 missing is tolerated
         Assert.Contains("Gap captured by FIT", markdown, StringComparison.Ordinal);
         Assert.Contains("Paper (Table 1, ML-1M)", markdown, StringComparison.Ordinal);
         Assert.Contains("s1: Δ+", markdown, StringComparison.Ordinal); // paired bootstrap per seed, FIT ahead
-        Assert.Equal(markdown, File.ReadAllText(Path.Combine(_directory, "summary.md")));
-        Assert.True(File.Exists(Path.Combine(_directory, "summary.csv")));
-        Assert.True(new FileInfo(Path.Combine(_directory, "auc.png")).Length > 1000);
-        Assert.True(new FileInfo(Path.Combine(_directory, "curves.png")).Length > 1000);
+        Assert.Equal(markdown, File.ReadAllText(Path.Combine(_temp.Path, "summary.md")));
+        Assert.True(File.Exists(Path.Combine(_temp.Path, "summary.csv")));
+        Assert.True(new FileInfo(Path.Combine(_temp.Path, "auc.png")).Length > 1000);
+        Assert.True(new FileInfo(Path.Combine(_temp.Path, "curves.png")).Length > 1000);
     }
 
     [Fact]
     public void Summarise_BaselineMissing_StillWritesTable()
     {
         WriteRun("fit", 1, 0.8);
-        var markdown = BenchCommand.Summarise(_directory, "ml-1m", ["two-tower", "fit"], [1]);
+        var markdown = BenchCommand.Summarise(_temp.Path, "ml-1m", ["two-tower", "fit"], [1]);
         Assert.Contains("| fit ", markdown, StringComparison.Ordinal);
         Assert.DoesNotContain("| two-tower ", markdown, StringComparison.Ordinal);
     }
 
     private void WriteRun(string model, int seed, double skill)
     {
-        var directory = Path.Combine(_directory, "runs", $"{model}-s{seed}");
+        var directory = Path.Combine(_temp.Path, "runs", $"{model}-s{seed}");
         Directory.CreateDirectory(directory);
         var random = new Random((seed * 31) + model.Length);
         var csv = new StringBuilder("user,label,logit\n");

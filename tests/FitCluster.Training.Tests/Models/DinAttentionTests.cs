@@ -52,13 +52,12 @@ public sealed class DinAttentionTests
         var q = query.unsqueeze(1).expand(-1, 5, -1);
         var concatenated = cat([keys, q, keys - q, keys * q], -1); // DIN: [e_j, q, e_j − q, e_j ⊙ q]
         var h = nn.functional.linear(concatenated, Get(attention, "fc0.weight"), Get(attention, "fc0.bias"));
-        var fc0Reference = h; // checked through the whole unit below, with the same Dice/BN in eval mode
         var naive = attention.named_children().ToDictionary(c => c.name, c => c.module);
         var dice0 = (Dice)naive["dice0"];
         var fcs = (TorchSharp.Modules.ModuleList<TorchSharp.Modules.Linear>)naive["fcs"];
         var dices = (TorchSharp.Modules.ModuleList<Dice>)naive["dices"];
         var output = (TorchSharp.Modules.Linear)naive["output"];
-        var x = dice0.call(fc0Reference);
+        var x = dice0.call(h); // the rest of the unit as-is, Dice/BN in eval mode
         x = dices[0].call(fcs[0].call(x));
         var expected = output.call(x).squeeze(-1).masked_fill(mask.logical_not(), 0);
         AssertClose(Values(expected), attention.Weights(query, keys, mask), 1e-5);

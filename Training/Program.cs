@@ -6,5 +6,6 @@ var root = new RootCommand("FitCluster trainer: FIT and its baselines with the p
     TrainCommand.Create(),
     DemoCommand.Create(),
     BenchCommand.Create(),
+    ExportCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -33,9 +33,15 @@ public static class RunWriter
 
     /// <summary>Writes everything for <paramref name="run"/> into <paramref name="directory"/> (created if needed).</summary>
     public static void Write(
-        string directory, TrainRun run, RankingModel model, SampleSplits splits, float[] testLogits, IReadOnlyList<StepRecord> steps)
+        string directory, TrainRun run, RankingModel model, SampleSplits splits, float[] testLogits, IReadOnlyList<StepRecord> steps,
+        DatasetReference? dataset = null)
     {
         Directory.CreateDirectory(directory);
+        if (dataset is not null)
+        {
+            File.WriteAllText(Path.Combine(directory, DatasetReference.FileName), JsonSerializer.Serialize(dataset, Json));
+        }
+
         model.save(Path.Combine(directory, "checkpoint.bin"));
         File.WriteAllText(Path.Combine(directory, "model.json"), JsonSerializer.Serialize(run.ModelOptions, Json));
         WriteHistory(Path.Combine(directory, "history.csv"), run.History);

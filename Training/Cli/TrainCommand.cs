@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using FitCluster.Training.Data;
+using FitCluster.Training.Export;
 using FitCluster.Training.Models;
 using FitCluster.Training.Runs;
 
@@ -15,18 +16,29 @@ public static class TrainCommand
         var args = new TrainingArguments();
         var model = new Option<string>("--model") { Description = $"Model: {string.Join(", ", ModelOptions.PresetNames)}", DefaultValueFactory = _ => "fit" };
         var output = new Option<string?>("--out") { Description = "Run folder (default runs/<dataset>-<model>-s<seed>)" };
+        var export = new Option<string?>("--export") { Description = "Also export the trained model as a serving artifact into this folder" };
+        var half = new Option<bool>("--half") { Description = "With --export: store item heads as float16" };
         var command = new Command("train", "Train one model with the paper's protocol and write metrics.json, curves, predictions and the checkpoint");
         args.AddTo(command);
         command.Add(model);
         command.Add(output);
+        command.Add(export);
+        command.Add(half);
         command.SetAction(parse =>
         {
             var modelOptions = args.Model(parse, parse.GetRequiredValue(model));
             var trainOptions = args.Train(parse);
             var dataset = parse.GetRequiredValue(args.Dataset);
             var directory = parse.GetValue(output) ?? Path.Combine("runs", $"{dataset}-{modelOptions.Name}-s{trainOptions.Seed}");
-            var splits = DatasetSource.Load(dataset, parse.GetValue(args.Data), args.Samples(parse), Console.Error.WriteLine);
-            var run = TrainAndWrite(splits, modelOptions, trainOptions, directory, modelOptions.Name);
+            var samples = args.Samples(parse);
+            var data = parse.GetValue(args.Data);
+            var splits = DatasetSource.Load(dataset, data, samples, Console.Error.WriteLine);
+            var reference = new DatasetReference(dataset, data is null ? null : Path.GetFullPath(data), samples.Seed, samples.MaxUsers);
+            var exportDirectory = parse.GetValue(export);
+            var exportOptions = new ExportOptions { Half = parse.GetValue(half) };
+            var run = TrainAndWrite(splits, modelOptions, trainOptions, directory, modelOptions.Name, reference, exportDirectory is null
+                ? null
+                : (trained, finished) => ArtifactExporter.Export(trained, splits, finished, exportDirectory, exportOptions, Console.Error.WriteLine));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{run.Model} on {run.Dataset} (seed {run.Seed}): test AUC {run.TestAuc:F4}, test logloss {run.TestLogloss:F4}, best epoch {run.BestEpoch}/{run.EpochsRun}, {run.SamplesPerSecond:N0} samples/s → {Path.GetFullPath(directory)}"));
             return 0;
@@ -35,7 +47,16 @@ public static class TrainCommand
     }
 
     /// <summary>Trains with a console progress display and writes the run folder.</summary>
-    public static TrainRun TrainAndWrite(SampleSplits splits, ModelOptions modelOptions, TrainOptions trainOptions, string directory, string label)
+    /// <param name="splits">The dataset.</param>
+    /// <param name="modelOptions">The architecture.</param>
+    /// <param name="trainOptions">Optimisation options.</param>
+    /// <param name="directory">Run folder.</param>
+    /// <param name="label">Progress label.</param>
+    /// <param name="dataset">Written as dataset.json so that the checkpoint can be exported later.</param>
+    /// <param name="afterTraining">Runs on the best-epoch model before it is released (export).</param>
+    public static TrainRun TrainAndWrite(
+        SampleSplits splits, ModelOptions modelOptions, TrainOptions trainOptions, string directory, string label,
+        DatasetReference? dataset = null, Action<RankingModel, TrainRun>? afterTraining = null)
     {
         var observer = new ConsoleTrainingObserver(label);
         return observer.Run(o =>
@@ -43,7 +64,8 @@ public static class TrainCommand
             var (run, trained, testLogits) = Trainer.Train(splits, modelOptions, trainOptions, o);
             using (trained)
             {
-                RunWriter.Write(directory, run, trained, splits, testLogits, o.Steps);
+                RunWriter.Write(directory, run, trained, splits, testLogits, o.Steps, dataset);
+                afterTraining?.Invoke(trained, run);
             }
 
             return run;

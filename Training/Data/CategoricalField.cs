@@ -17,6 +17,40 @@ namespace FitCluster.Training.Data;
 /// <param name="Values">Row-major <c>[entityCount, Width]</c> vocabulary indices.</param>
 public sealed record CategoricalField(string Name, int VocabSize, int Width, int[] Values)
 {
+    private readonly IReadOnlyList<string>? _labels;
+
     /// <summary>Number of entities (users or items, padding item included) the field describes.</summary>
     public int EntityCount => Values.Length / Width;
+
+    /// <summary>
+    /// The raw value of each vocabulary index (what a serving request sends), length <see cref="VocabSize"/>, with an
+    /// empty label for index 0. Defaults to the index itself as text when the dataset has no raw values (synthetic data).
+    /// </summary>
+    public IReadOnlyList<string> Labels
+    {
+        get => _labels ?? IndexLabels(VocabSize);
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (value.Count != VocabSize || value[0].Length != 0)
+            {
+                throw new ArgumentException($"Field '{Name}' needs {VocabSize} labels with an empty label 0, got {value.Count}.", nameof(value));
+            }
+
+            _labels = value;
+        }
+    }
+
+    /// <summary>Labels "", "1", "2", … for a vocabulary without raw values.</summary>
+    public static string[] IndexLabels(int count)
+    {
+        var labels = new string[count];
+        labels[0] = string.Empty;
+        for (var i = 1; i < count; i++)
+        {
+            labels[i] = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return labels;
+    }
 }

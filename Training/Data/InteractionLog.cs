@@ -45,6 +45,15 @@ public sealed class InteractionLog
     /// <summary>Sorted distinct item indices that occur in some behaviour: the universe negatives are drawn from.</summary>
     public required int[] ActiveItems { get; init; }
 
+    /// <summary>
+    /// The dataset's own id of each item index (what a serving request sends), length <see cref="ItemVocabSize"/>, with
+    /// an empty key for the padding index 0. Null when the dataset has no raw ids: the index itself is the key.
+    /// </summary>
+    public IReadOnlyList<string>? ItemKeys { get; init; }
+
+    /// <summary>The key of item index <paramref name="item"/> (≥ 1).</summary>
+    public string ItemKey(int item) => ItemKeys?[item] ?? item.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Behaviour count of user <paramref name="userIndex"/>.</summary>
     public int BehaviourCount(int userIndex) => BehaviourOffsets[userIndex + 1] - BehaviourOffsets[userIndex];
 

@@ -79,6 +79,7 @@ public static class MovieLens1MLoader
             BehaviourOffsets = ratings.Offsets,
             BehaviourItems = ratings.Items,
             ActiveItems = InteractionLog.DistinctItems(ratings.Items, movies.MovieIds.Length + 1),
+            ItemKeys = [string.Empty, .. Array.ConvertAll(movies.MovieIds, Text)],
         };
     }
 
@@ -165,13 +166,19 @@ public static class MovieLens1MLoader
             zipValues[i] = zipPrefix[row].Length == 0 ? 0 : zipVocabulary[zipPrefix[row]];
         }
 
+        var occupations = new string[OccupationCount];
+        for (var i = 0; i < occupations.Length; i++)
+        {
+            occupations[i] = Text(i);
+        }
+
         CategoricalField[] userFields =
         [
-            new("user_id", count + 1, 1, userIdValues),
-            new("gender", 3, 1, genderValues),
-            new("age", AgeCodes.Length + 1, 1, ageValues),
-            new("occupation", OccupationCount + 1, 1, occupationValues),
-            new("zip_prefix", zipVocabulary.Count + 1, 1, zipValues),
+            new("user_id", count + 1, 1, userIdValues) { Labels = [string.Empty, .. Array.ConvertAll(userIds, Text)] },
+            new("gender", 3, 1, genderValues) { Labels = [string.Empty, "M", "F"] },
+            new("age", AgeCodes.Length + 1, 1, ageValues) { Labels = [string.Empty, .. Array.ConvertAll(AgeCodes.ToArray(), Text)] },
+            new("occupation", OccupationCount + 1, 1, occupationValues) { Labels = [string.Empty, .. occupations] },
+            new("zip_prefix", zipVocabulary.Count + 1, 1, zipValues) { Labels = Labels(zipVocabulary) },
         ];
         return new UsersTable(userIds, userFields, zipVocabulary.Count + 1);
     }
@@ -267,8 +274,8 @@ public static class MovieLens1MLoader
 
         return new MoviesTable(
             movieIds,
-            new CategoricalField("genres", genreVocabulary.Count + 1, width, genreValues),
-            new CategoricalField("year", yearVocabulary.Count + 1, 1, yearValues));
+            new CategoricalField("genres", genreVocabulary.Count + 1, width, genreValues) { Labels = Labels(genreVocabulary) },
+            new CategoricalField("year", yearVocabulary.Count + 1, 1, yearValues) { Labels = Labels(yearVocabulary) });
     }
 
     private static RatingsTable ReadRatings(string path, int[] userIds, int[] movieIds)
@@ -520,6 +527,22 @@ public static class MovieLens1MLoader
         }
 
         return vocabulary;
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    // The raw value of each vocabulary index, "" for index 0.
+    private static string[] Labels<TKey>(Dictionary<TKey, int> vocabulary)
+        where TKey : notnull
+    {
+        var labels = new string[vocabulary.Count + 1];
+        labels[0] = string.Empty;
+        foreach (var (key, index) in vocabulary)
+        {
+            labels[index] = Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty;
+        }
+
+        return labels;
     }
 
     /// <summary>Distinct known (non-zero) years sorted ascending, mapped to 1..Y.</summary>

@@ -13,8 +13,11 @@ public sealed class Dice : nn.Module<Tensor, Tensor>
     private readonly BatchNorm1d bn;
     private readonly Parameter alpha;
 
+    /// <summary>Epsilon of Dice's batch normalisation.</summary>
+    public const double DefaultEpsilon = 1e-8;
+
     /// <summary>Creates Dice over the last dimension of width <paramref name="units"/>.</summary>
-    public Dice(int units, double epsilon = 1e-8) : base(nameof(Dice))
+    public Dice(int units, double epsilon = DefaultEpsilon) : base(nameof(Dice))
     {
         bn = nn.BatchNorm1d(units, eps: epsilon, affine: false);
         alpha = nn.Parameter(zeros(units));

@@ -37,6 +37,9 @@ public sealed class FitModel : RankingModel
     /// <summary>The scorer, exposed for serving-equivalence checks.</summary>
     public LightweightSimilarityScorer Scorer => lss;
 
+    /// <summary>The feature embeddings, for export.</summary>
+    internal FeatureEmbeddings Embeddings => embeddings;
+
     /// <inheritdoc />
     public override Tensor forward(ModelInput input)
     {

@@ -12,6 +12,9 @@ public sealed class Tower : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential layers;
 
+    /// <summary>Epsilon of every tower BatchNorm (libtorch's default).</summary>
+    public const double BatchNormEpsilon = 1e-5;
+
     /// <summary>Creates the stack.</summary>
     /// <param name="inputDim">Input width d_0.</param>
     /// <param name="hidden">Layer widths d_1..d_L.</param>
@@ -26,7 +29,7 @@ public sealed class Tower : nn.Module<Tensor, Tensor>
             modules.Add(($"fc{i}", nn.Linear(width, hidden[i])));
             if (i < hidden.Count - 1 || activateLast)
             {
-                modules.Add(($"bn{i}", nn.BatchNorm1d(hidden[i])));
+                modules.Add(($"bn{i}", nn.BatchNorm1d(hidden[i], eps: BatchNormEpsilon)));
                 modules.Add(($"relu{i}", nn.ReLU()));
                 if (dropout > 0)
                 {

@@ -56,6 +56,9 @@ public sealed class TwoTowerModel : RankingModel
     /// <summary>The smoothing factor γ applied to the cosine (DSSM).</summary>
     public Tensor Scale => log_scale.exp();
 
+    /// <summary>The feature embeddings, for export.</summary>
+    internal FeatureEmbeddings Embeddings => embeddings;
+
     /// <inheritdoc />
     public override Tensor forward(ModelInput input)
     {

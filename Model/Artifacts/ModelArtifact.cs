@@ -1,0 +1,259 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace FitCluster.Model.Artifacts;
+
+/// <summary>
+/// One loaded and validated model version: manifest, item table, weights and vocabularies. Loading checks the format
+/// version, every file's size and SHA-256, every dimension against the item table and tensors, and every value for
+/// NaN/∞; anything wrong is an <see cref="ArtifactException"/> that names the file and the problem.
+/// </summary>
+/// <remarks>Immutable after loading; thread-safe.</remarks>
+public sealed class ModelArtifact
+{
+    private readonly Dictionary<string, int> _itemRows;
+    private readonly Dictionary<string, int>[] _userFieldIndex;
+
+    private ModelArtifact(string directory, ModelManifest manifest, ItemTable items, IReadOnlyDictionary<string, NamedTensor> tensors)
+    {
+        Directory = directory;
+        Manifest = manifest;
+        Items = items;
+        Tensors = tensors;
+        _itemRows = new Dictionary<string, int>(manifest.ItemKeys.Count, StringComparer.Ordinal);
+        for (var row = 0; row < manifest.ItemKeys.Count; row++)
+        {
+            if (!_itemRows.TryAdd(manifest.ItemKeys[row], row))
+            {
+                throw new ArtifactException($"{directory}: item key '{manifest.ItemKeys[row]}' appears twice in the manifest.");
+            }
+        }
+
+        _userFieldIndex = new Dictionary<string, int>[manifest.UserFields.Count];
+        for (var f = 0; f < _userFieldIndex.Length; f++)
+        {
+            var labels = manifest.UserFields[f].Labels;
+            var index = new Dictionary<string, int>(labels.Count, StringComparer.Ordinal);
+            for (var i = 1; i < labels.Count; i++)
+            {
+                if (!index.TryAdd(labels[i], i))
+                {
+                    throw new ArtifactException($"{directory}: user feature '{manifest.UserFields[f].Name}' lists value '{labels[i]}' twice.");
+                }
+            }
+
+            _userFieldIndex[f] = index;
+        }
+    }
+
+    /// <summary>The artifact folder.</summary>
+    public string Directory { get; }
+
+    /// <summary>The manifest.</summary>
+    public ModelManifest Manifest { get; }
+
+    /// <summary>The item table (query indices and heads).</summary>
+    public ItemTable Items { get; }
+
+    /// <summary>The weights file's tensors by name.</summary>
+    public IReadOnlyDictionary<string, NamedTensor> Tensors { get; }
+
+    /// <summary>Model version id.</summary>
+    public string ModelVersion => Manifest.ModelVersion;
+
+    /// <summary>Item-table row of an item key, or −1 when the model does not know the item.</summary>
+    public int ItemRow(string key) => _itemRows.TryGetValue(key, out var row) ? row : -1;
+
+    /// <summary>Vocabulary index of a user feature's raw value, or 0 (the unknown row) when the model never saw it.</summary>
+    /// <param name="field">Index of the feature in <see cref="ModelManifest.UserFields"/>.</param>
+    /// <param name="value">Raw value.</param>
+    public int UserFieldIndex(int field, string value) => _userFieldIndex[field].TryGetValue(value, out var index) ? index : 0;
+
+    /// <summary>Path of a file of this artifact.</summary>
+    public string PathOf(string file) => Path.Combine(Directory, file);
+
+    /// <summary>Loads and validates the artifact in <paramref name="directory"/>.</summary>
+    /// <exception cref="ArtifactException">Anything is missing, corrupt or inconsistent.</exception>
+    public static ModelArtifact Load(string directory, bool verifyChecksums = true)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        var manifest = ReadManifest(directory);
+        CheckFiles(directory, manifest, verifyChecksums);
+        CheckDims(directory, manifest);
+        var items = ItemTable.Read(Path.Combine(directory, manifest.ItemTable.File));
+        var dims = manifest.Dims;
+        var metaSize = manifest.ModelKind == ModelKinds.Fit ? dims.MetaSize : 1;
+        if (items.Count != dims.ItemCount || items.ItemHeads != dims.ItemHeads || items.HeadDim != dims.HeadDim || items.MetaSize != metaSize)
+        {
+            throw new ArtifactException(
+                $"{directory}: the item table holds {items.Count} items of {items.ItemHeads} × {items.HeadDim} with N = {items.MetaSize}; " +
+                $"the manifest says {dims.ItemCount} items of {dims.ItemHeads} × {dims.HeadDim} with N = {metaSize}.");
+        }
+
+        if (DataTypeCodes.Name(items.IsHalf ? DataTypeCodes.Binary16 : DataTypeCodes.Binary32) != manifest.ItemTable.DataType)
+        {
+            throw new ArtifactException($"{directory}: the item table's data type differs from the manifest's '{manifest.ItemTable.DataType}'.");
+        }
+
+        var tensors = WeightsFile.Read(Path.Combine(directory, manifest.WeightsFile), manifest.Tensors);
+        return new ModelArtifact(directory, manifest, items, tensors);
+    }
+
+    /// <summary>
+    /// Completes an artifact folder: fills <see cref="ModelManifest.Files"/> with the SHA-256 and size of every other
+    /// file in <paramref name="directory"/> and writes <c>manifest.json</c> last.
+    /// </summary>
+    public static ModelManifest Seal(string directory, ModelManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var files = new SortedDictionary<string, FileEntry>(StringComparer.Ordinal);
+        foreach (var path in System.IO.Directory.EnumerateFiles(directory))
+        {
+            var name = Path.GetFileName(path);
+            if (name != ModelManifest.FileName)
+            {
+                files[name] = new FileEntry(Sha256(path), new FileInfo(path).Length);
+            }
+        }
+
+        var sealedManifest = manifest with { Files = files };
+        var temporary = Path.Combine(directory, ModelManifest.FileName + ".tmp");
+        File.WriteAllText(temporary, JsonSerializer.Serialize(sealedManifest, ArtifactJson.Options));
+        File.Move(temporary, Path.Combine(directory, ModelManifest.FileName), overwrite: true);
+        return sealedManifest;
+    }
+
+    /// <summary>SHA-256 of a file, lowercase hex.</summary>
+    public static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private static ModelManifest ReadManifest(string directory)
+    {
+        var path = Path.Combine(directory, ModelManifest.FileName);
+        if (!File.Exists(path))
+        {
+            throw new ArtifactException($"{directory}: no {ModelManifest.FileName}; this is not a FitCluster model artifact.");
+        }
+
+        ModelManifest? manifest;
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("format_version", out var version) || version.ValueKind != JsonValueKind.Number)
+            {
+                throw new ArtifactException($"{path}: no format_version; not a FitCluster manifest.");
+            }
+
+            if (version.GetInt32() != ModelManifest.CurrentFormatVersion)
+            {
+                throw new ArtifactException(
+                    $"{path}: artifact format version {version.GetInt32()}; this build reads version {ModelManifest.CurrentFormatVersion}.");
+            }
+
+            manifest = document.RootElement.Deserialize<ModelManifest>(ArtifactJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new ArtifactException($"{path}: malformed manifest ({e.Message})", e);
+        }
+
+        return manifest ?? throw new ArtifactException($"{path}: empty manifest.");
+    }
+
+    private static void CheckFiles(string directory, ModelManifest manifest, bool verifyChecksums)
+    {
+        string[] required = [manifest.ItemTable.File, manifest.WeightsFile, manifest.UserTower.File, manifest.ItemTower.File, manifest.Golden.File];
+        foreach (var name in required)
+        {
+            if (!manifest.Files.ContainsKey(name))
+            {
+                throw new ArtifactException($"{directory}: the manifest names '{name}' but has no checksum for it.");
+            }
+        }
+
+        foreach (var (name, entry) in manifest.Files)
+        {
+            if (name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal) || name.StartsWith('.'))
+            {
+                throw new ArtifactException($"{directory}: file name '{name}' in the manifest is not a plain file name.");
+            }
+
+            var path = Path.Combine(directory, name);
+            if (!File.Exists(path))
+            {
+                throw new ArtifactException($"{directory}: '{name}' is listed in the manifest but missing.");
+            }
+
+            var length = new FileInfo(path).Length;
+            if (length != entry.Bytes)
+            {
+                throw new ArtifactException($"{path}: {length:N0} bytes, the manifest says {entry.Bytes:N0} (truncated or replaced).");
+            }
+
+            if (verifyChecksums && !string.Equals(Sha256(path), entry.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArtifactException($"{path}: SHA-256 differs from the manifest (corrupt or replaced).");
+            }
+        }
+    }
+
+    private static void CheckDims(string directory, ModelManifest manifest)
+    {
+        var dims = manifest.Dims;
+        var kind = manifest.ModelKind;
+        var problems = new List<string>();
+        if (kind is not (ModelKinds.Fit or ModelKinds.TwoTower))
+        {
+            problems.Add($"unknown model kind '{kind}'");
+        }
+
+        var expectedScorer = kind == ModelKinds.Fit ? ScorerKinds.Lss : ScorerKinds.Dot;
+        if (manifest.Scorer != expectedScorer)
+        {
+            problems.Add($"scorer '{manifest.Scorer}' does not fit model kind '{kind}' (expected '{expectedScorer}')");
+        }
+
+        if (dims.EmbeddingDim <= 0 || dims.ItemAttributeDim <= 0 || dims.MetaSize <= 0 || dims.UserHeads <= 0 || dims.ItemHeads <= 0
+            || dims.HeadDim <= 0 || dims.SequenceLength <= 0 || dims.ItemCount < 0 || dims.TowerHidden.Count == 0)
+        {
+            problems.Add("a dimension is not positive");
+        }
+
+        if (kind == ModelKinds.Fit && (dims.LssWidth <= 0 || dims.AttentionHidden.Count == 0 || dims.MetaSize > ushort.MaxValue + 1))
+        {
+            problems.Add("FIT needs d > 0, attention widths and N ≤ 65,536");
+        }
+
+        if (kind == ModelKinds.TwoTower && (dims.MetaSize != 1 || dims.UserHeads != 1 || dims.ItemHeads != 1))
+        {
+            problems.Add("Two-Tower has one branch and one head per side");
+        }
+
+        if (manifest.ItemKeys.Count != dims.ItemCount)
+        {
+            problems.Add($"{manifest.ItemKeys.Count} item keys for {dims.ItemCount} items");
+        }
+
+        if (manifest.UserFields.Count == 0)
+        {
+            problems.Add("no user features");
+        }
+
+        foreach (var field in manifest.UserFields.Concat(manifest.ItemFields))
+        {
+            if (field.Labels.Count < 1 || field.Labels[0].Length != 0 || field.Width < 1)
+            {
+                problems.Add($"feature '{field.Name}' needs an empty label for its padding row 0 and a width ≥ 1");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArtifactException($"{directory}: inconsistent manifest: {string.Join("; ", problems)}.");
+        }
+    }
+}

@@ -1,0 +1,239 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using FitCluster.Model.Artifacts;
+
+namespace FitCluster.Model.Scoring;
+
+/// <summary>
+/// FIT's Lightweight Similarity Scorer (§4.2, eq. 13–16) over precomputed heads. Candidates are processed in chunks,
+/// structure-of-arrays: each intermediate value S_ij, S′_ik, S″_kl is a vector over the chunk's candidates, so every
+/// step is a SIMD multiply-add over candidates (the per-candidate matrices are only 2 × 2 and 2 × 16).
+/// </summary>
+/// <remarks>Immutable and thread-safe; allocation-free apart from pooled scratch.</remarks>
+public sealed class LssScorer : ICandidateScorer
+{
+    /// <summary>Candidates per chunk: intermediates stay in L1/L2 (H_u·d·256 floats = 32 KB for H_u = 2, d = 16).</summary>
+    internal const int ChunkSize = 256;
+
+    private readonly float[] _rowWeight;    // W_1, [d, H_v]
+    private readonly float[] _rowBias;      // b_1, [d]
+    private readonly float[] _columnWeight; // W_2, [d, H_u]
+    private readonly float[] _columnBias;   // b_2, [d]
+    private readonly float[] _projection;   // w, [d·d], row-major over S″
+
+    /// <summary>Creates the scorer from its weights (torch layout: Linear weights are [out, in]).</summary>
+    public LssScorer(int userHeads, int itemHeads, int headDim, int width, float[] rowWeight, float[] rowBias, float[] columnWeight, float[] columnBias, float[] projection)
+    {
+        UserHeads = userHeads;
+        ItemHeads = itemHeads;
+        HeadDim = headDim;
+        Width = width;
+        Require(rowWeight, width * itemHeads, "lss.row_fc.weight");
+        Require(rowBias, width, "lss.row_fc.bias");
+        Require(columnWeight, width * userHeads, "lss.column_fc.weight");
+        Require(columnBias, width, "lss.column_fc.bias");
+        Require(projection, width * width, "lss.projection.weight");
+        _rowWeight = rowWeight;
+        _rowBias = rowBias;
+        _columnWeight = columnWeight;
+        _columnBias = columnBias;
+        _projection = projection;
+    }
+
+    /// <summary>H_u.</summary>
+    public int UserHeads { get; }
+
+    /// <summary>H_v.</summary>
+    public int ItemHeads { get; }
+
+    /// <summary>p.</summary>
+    public int HeadDim { get; }
+
+    /// <summary>d.</summary>
+    public int Width { get; }
+
+    /// <summary>Names of the tensors <see cref="FromTensors"/> reads.</summary>
+    public static IReadOnlyList<string> TensorNames { get; } =
+        ["lss.row_fc.weight", "lss.row_fc.bias", "lss.column_fc.weight", "lss.column_fc.bias", "lss.projection.weight"];
+
+    /// <summary>Builds the scorer from an artifact's tensors.</summary>
+    /// <exception cref="ArtifactException">A tensor is missing or has the wrong shape.</exception>
+    public static LssScorer FromTensors(IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentNullException.ThrowIfNull(dims);
+        float[] Get(string name, params int[] shape) => TensorLookup.Require(tensors, name, shape);
+        var d = dims.LssWidth;
+        return new LssScorer(
+            dims.UserHeads, dims.ItemHeads, dims.HeadDim, d,
+            Get("lss.row_fc.weight", d, dims.ItemHeads), Get("lss.row_fc.bias", d),
+            Get("lss.column_fc.weight", d, dims.UserHeads), Get("lss.column_fc.bias", d),
+            Get("lss.projection.weight", d * d));
+    }
+
+    /// <inheritdoc />
+    public void Score(ReadOnlySpan<float> userHeads, ItemTable items, ReadOnlySpan<int> rows, Span<float> scores)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var userSize = UserHeads * HeadDim;
+        if (items.ItemHeads != ItemHeads || items.HeadDim != HeadDim || rows.Length != scores.Length
+            || userHeads.Length != items.MetaSize * userSize)
+        {
+            ThrowHelper.ShapeMismatch(
+                $"LSS for H_u={UserHeads}, H_v={ItemHeads}, p={HeadDim}: item table H_v={items.ItemHeads}, p={items.HeadDim}; " +
+                $"{rows.Length} rows, {scores.Length} scores; {userHeads.Length} user head values for N={items.MetaSize}");
+        }
+
+        var pairs = UserHeads * ItemHeads;
+        var chunk = Math.Min(ChunkSize, Math.Max(rows.Length, 1));
+        var scratch = ArrayPool<float>.Shared.Rent((pairs + (UserHeads * Width) + 1) * chunk + (ItemHeads * HeadDim));
+        try
+        {
+            var similarity = scratch.AsSpan(0, pairs * chunk);                        // S_ij over candidates
+            var rowOut = scratch.AsSpan(pairs * chunk, UserHeads * Width * chunk);     // S′_ik over candidates
+            var temp = scratch.AsSpan((pairs + (UserHeads * Width)) * chunk, chunk);  // one S″_kl over candidates
+            var itemRow = scratch.AsSpan((pairs + (UserHeads * Width) + 1) * chunk, ItemHeads * HeadDim);
+            for (var start = 0; start < rows.Length; start += chunk)
+            {
+                var n = Math.Min(chunk, rows.Length - start);
+                Similarities(userHeads, items, rows.Slice(start, n), similarity, chunk, itemRow);
+                ScoreChunk(similarity, rowOut, temp[..n], chunk, n, scores.Slice(start, n));
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>The LSS logit of one user branch and one item, computed directly from eq. 13–16 (the test reference).</summary>
+    /// <param name="userHeads">z_u, <c>[H_u, p]</c>.</param>
+    /// <param name="itemHeads">z_v, <c>[H_v, p]</c>.</param>
+    public float ScoreReference(ReadOnlySpan<float> userHeads, ReadOnlySpan<float> itemHeads)
+    {
+        var d = Width;
+        var s = new double[UserHeads, ItemHeads];
+        for (var i = 0; i < UserHeads; i++)
+        {
+            for (var j = 0; j < ItemHeads; j++)
+            {
+                double dot = 0;
+                for (var t = 0; t < HeadDim; t++)
+                {
+                    dot += userHeads[(i * HeadDim) + t] * (double)itemHeads[(j * HeadDim) + t];
+                }
+
+                s[i, j] = dot; // FIT, eq. 13
+            }
+        }
+
+        var s1 = new double[UserHeads, d];
+        for (var i = 0; i < UserHeads; i++)
+        {
+            for (var k = 0; k < d; k++)
+            {
+                double sum = _rowBias[k];
+                for (var j = 0; j < ItemHeads; j++)
+                {
+                    sum += _rowWeight[(k * ItemHeads) + j] * s[i, j];
+                }
+
+                s1[i, k] = Math.Max(sum, 0); // FIT, eq. 14
+            }
+        }
+
+        double score = 0;
+        for (var a = 0; a < d; a++)
+        {
+            for (var k = 0; k < d; k++)
+            {
+                double sum = _columnBias[a];
+                for (var i = 0; i < UserHeads; i++)
+                {
+                    sum += _columnWeight[(a * UserHeads) + i] * s1[i, k];
+                }
+
+                score += _projection[(a * d) + k] * Math.Max(sum, 0); // FIT, eq. 15–16
+            }
+        }
+
+        return (float)score;
+    }
+
+    private void Similarities(ReadOnlySpan<float> userHeads, ItemTable items, ReadOnlySpan<int> rows, Span<float> similarity, int stride, Span<float> itemRow)
+    {
+        var p = HeadDim;
+        var userSize = UserHeads * p;
+        var single = items.IsHalf ? default : items.SingleHeads;
+        var rowSize = items.RowSize;
+        var queryIndex = items.QueryIndex;
+        for (var c = 0; c < rows.Length; c++)
+        {
+            var row = rows[c];
+            ReadOnlySpan<float> item;
+            if (items.IsHalf)
+            {
+                items.CopyRow(row, itemRow);
+                item = itemRow;
+            }
+            else
+            {
+                item = single.Slice(row * rowSize, rowSize);
+            }
+
+            var user = userHeads.Slice(queryIndex[row] * userSize, userSize); // §4.3.2: the branch of the stored query index
+            for (var i = 0; i < UserHeads; i++)
+            {
+                var zu = user.Slice(i * p, p);
+                for (var j = 0; j < ItemHeads; j++)
+                {
+                    similarity[(((i * ItemHeads) + j) * stride) + c] = TensorPrimitives.Dot(zu, item.Slice(j * p, p)); // FIT, eq. 13
+                }
+            }
+        }
+    }
+
+    private void ScoreChunk(ReadOnlySpan<float> similarity, Span<float> rowOut, Span<float> temp, int stride, int n, Span<float> scores)
+    {
+        var d = Width;
+        for (var i = 0; i < UserHeads; i++)
+        {
+            for (var k = 0; k < d; k++)
+            {
+                var target = rowOut.Slice(((i * d) + k) * stride, n);
+                target.Fill(_rowBias[k]);
+                for (var j = 0; j < ItemHeads; j++)
+                {
+                    TensorPrimitives.MultiplyAdd(similarity.Slice(((i * ItemHeads) + j) * stride, n), _rowWeight[(k * ItemHeads) + j], target, target);
+                }
+
+                TensorPrimitives.Max(target, 0f, target); // FIT, eq. 14: S′ = ReLU(S W_1ᵀ + b_1), row-wise
+            }
+        }
+
+        scores.Clear();
+        for (var a = 0; a < d; a++)
+        {
+            for (var k = 0; k < d; k++)
+            {
+                temp.Fill(_columnBias[a]);
+                for (var i = 0; i < UserHeads; i++)
+                {
+                    TensorPrimitives.MultiplyAdd(rowOut.Slice(((i * d) + k) * stride, n), _columnWeight[(a * UserHeads) + i], temp, temp);
+                }
+
+                TensorPrimitives.Max(temp, 0f, temp); // FIT, eq. 15: S″ = ReLU(W_2 S′ + b_2), column-wise
+                TensorPrimitives.MultiplyAdd(temp, _projection[(a * d) + k], scores, scores); // FIT, eq. 16: wᵀ Flatten(S″)
+            }
+        }
+    }
+
+    private static void Require(float[] values, int length, string name)
+    {
+        ArgumentNullException.ThrowIfNull(values, name);
+        if (values.Length != length)
+        {
+            throw new ArgumentException($"{name}: {values.Length} values, expected {length}.", name);
+        }
+    }
+}

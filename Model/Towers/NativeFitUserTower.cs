@@ -1,0 +1,281 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using FitCluster.Model.Artifacts;
+using FitCluster.Model.Numerics;
+
+namespace FitCluster.Model.Towers;
+
+/// <summary>
+/// FIT's user tower for all N hard queries (§4.3.2) in plain C#, from the exporter's folded weights: everything that
+/// depends only on the hard query (its DIN first-layer term, its slice of the tower's first layer) is a per-branch
+/// constant, so per request the work is the attention over the behaviours for each branch and the FC tower on N rows.
+/// </summary>
+/// <remarks>Immutable and thread-safe; scratch is rented per call.</remarks>
+public sealed class NativeFitUserTower : IUserTower
+{
+    private readonly float[][] _userEmbeddings; // per field [V_f, e]
+    private readonly float[] _itemAttributes;   // e_c per item index, [V, D]
+    private readonly float[] _keyWeight;        // [N, D, H1]: W_k + W_d + W_p·diag(q*_n), FIT eq. 19 folded per branch
+    private readonly float[] _keyBias;          // [N, H1]: q*_n (W_q − W_d)ᵀ + b
+    private readonly DiceLayer _dice0;
+    private readonly DenseLayer[] _attentionLayers;
+    private readonly DiceLayer[] _attentionDice;
+    private readonly float[] _outputWeight;     // [H_last]
+    private readonly float _outputBias;
+    private readonly float[] _userWeight;       // [UserDim, T0]
+    private readonly float[] _pooledWeight;     // [D, T0]
+    private readonly float[] _branchBias;       // [N, T0]: q*_n's part of eq. 20 through the first layer, plus its bias
+    private readonly DenseLayer[] _towerLayers; // layers 1.. of the user tower, then the LSS user heads (eq. 11)
+    private readonly int _embeddingDim;
+    private readonly int _attributeDim;
+    private readonly int _hidden0;
+    private readonly int _firstWidth;
+    private readonly int _maxSequence;
+    private readonly int _itemVocab;
+
+    private NativeFitUserTower(IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims, IReadOnlyList<FeatureVocabulary> userFields)
+    {
+        _embeddingDim = dims.EmbeddingDim;
+        _attributeDim = dims.ItemAttributeDim;
+        _maxSequence = dims.SequenceLength;
+        BranchCount = dims.MetaSize;
+        HeadSize = dims.UserHeadSize;
+        var n = dims.MetaSize;
+        var d = dims.ItemAttributeDim;
+        _userEmbeddings = new float[userFields.Count][];
+        for (var f = 0; f < userFields.Count; f++)
+        {
+            _userEmbeddings[f] = TensorLookup.Require(tensors, $"user.embedding.{userFields[f].Name}", userFields[f].Labels.Count, _embeddingDim);
+        }
+
+        _itemVocab = dims.ItemCount + 1;
+        _itemAttributes = TensorLookup.Require(tensors, "item.attributes", _itemVocab, d);
+
+        var hidden = dims.AttentionHidden;
+        _hidden0 = hidden[0];
+        _keyWeight = TensorLookup.Require(tensors, "attention.fc0.weight", n, d, _hidden0);
+        _keyBias = TensorLookup.Require(tensors, "attention.fc0.bias", n, _hidden0);
+        _dice0 = Dice(tensors, "attention.dice0", _hidden0, _maxSequence);
+        _attentionLayers = new DenseLayer[hidden.Count - 1];
+        _attentionDice = new DiceLayer[hidden.Count - 1];
+        for (var i = 1; i < hidden.Count; i++)
+        {
+            _attentionLayers[i - 1] = new DenseLayer(
+                TensorLookup.Require(tensors, $"attention.fc{i}.weight", hidden[i - 1], hidden[i]),
+                TensorLookup.Require(tensors, $"attention.fc{i}.bias", hidden[i]), hidden[i - 1], hidden[i], relu: false);
+            _attentionDice[i - 1] = Dice(tensors, $"attention.dice{i}", hidden[i], _maxSequence);
+        }
+
+        _outputWeight = TensorLookup.Require(tensors, "attention.output.weight", hidden[^1]);
+        _outputBias = TensorLookup.Require(tensors, "attention.output.bias", 1)[0];
+
+        var tower = dims.TowerHidden;
+        _firstWidth = tower[0];
+        var userDim = userFields.Count * _embeddingDim;
+        _userWeight = TensorLookup.Require(tensors, "user_tower.fc0.user_weight", userDim, tower[0]);
+        _pooledWeight = TensorLookup.Require(tensors, "user_tower.fc0.pooled_weight", d, tower[0]);
+        _branchBias = TensorLookup.Require(tensors, "user_tower.fc0.branch_bias", n, tower[0]);
+        _towerLayers = new DenseLayer[tower.Count];
+        for (var i = 1; i < tower.Count; i++)
+        {
+            _towerLayers[i - 1] = new DenseLayer(
+                TensorLookup.Require(tensors, $"user_tower.fc{i}.weight", tower[i - 1], tower[i]),
+                TensorLookup.Require(tensors, $"user_tower.fc{i}.bias", tower[i]), tower[i - 1], tower[i], relu: true);
+        }
+
+        _towerLayers[^1] = new DenseLayer(
+            TensorLookup.Require(tensors, "user_heads.weight", tower[^1], HeadSize),
+            TensorLookup.Require(tensors, "user_heads.bias", HeadSize), tower[^1], HeadSize, relu: false);
+    }
+
+    /// <inheritdoc />
+    public int BranchCount { get; }
+
+    /// <inheritdoc />
+    public int HeadSize { get; }
+
+    /// <inheritdoc />
+    public string Implementation => "native";
+
+    /// <summary>Builds the tower from an artifact's tensors.</summary>
+    /// <exception cref="ArtifactException">A tensor is missing or has the wrong shape.</exception>
+    public static NativeFitUserTower FromTensors(IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims, IReadOnlyList<FeatureVocabulary> userFields)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentNullException.ThrowIfNull(dims);
+        ArgumentNullException.ThrowIfNull(userFields);
+        if (dims.AttentionHidden.Count == 0 || dims.TowerHidden.Count == 0)
+        {
+            throw new ArtifactException("A FIT artifact needs attention and tower widths in its dimensions.");
+        }
+
+        return new NativeFitUserTower(tensors, dims, userFields);
+    }
+
+    /// <inheritdoc />
+    public void Compute(ReadOnlySpan<int> userFields, ReadOnlySpan<int> behaviours, Span<float> heads)
+    {
+        if (userFields.Length != _userEmbeddings.Length || behaviours.Length > _maxSequence || heads.Length != BranchCount * HeadSize)
+        {
+            ThrowHelper.ShapeMismatch(
+                $"FIT user tower: {userFields.Length} user fields (expected {_userEmbeddings.Length}), {behaviours.Length} behaviours " +
+                $"(at most {_maxSequence}), {heads.Length} head values (expected {BranchCount * HeadSize})");
+        }
+
+        var n = BranchCount;
+        var d = _attributeDim;
+        var length = behaviours.Length;
+        var widest = Math.Max(_hidden0, _firstWidth);
+        foreach (var layer in _towerLayers)
+        {
+            widest = Math.Max(widest, layer.Outputs);
+        }
+
+        var userDim = _userEmbeddings.Length * _embeddingDim;
+        var sizes = new ScratchLayout(userDim, Math.Max(length, 1) * d, Math.Max(length, 1) * widest, n * d, n * widest);
+        var scratch = ArrayPool<float>.Shared.Rent(sizes.Total);
+        try
+        {
+            var user = scratch.AsSpan(0, userDim);
+            var keys = scratch.AsSpan(sizes.Keys, length * d);
+            var blockA = scratch.AsSpan(sizes.BlockA, sizes.BlockLength);
+            var blockB = scratch.AsSpan(sizes.BlockB, sizes.BlockLength);
+            var pooled = scratch.AsSpan(sizes.Pooled, n * d);
+            var rowsA = scratch.AsSpan(sizes.RowsA, n * widest);
+            var rowsB = scratch.AsSpan(sizes.RowsB, n * widest);
+
+            for (var f = 0; f < userFields.Length; f++)
+            {
+                var index = userFields[f];
+                var table = _userEmbeddings[f];
+                if ((uint)index >= (uint)(table.Length / _embeddingDim))
+                {
+                    ThrowHelper.ShapeMismatch($"user field {f} index {index} outside its vocabulary of {table.Length / _embeddingDim}");
+                }
+
+                table.AsSpan(index * _embeddingDim, _embeddingDim).CopyTo(user.Slice(f * _embeddingDim));
+            }
+
+            for (var l = 0; l < length; l++)
+            {
+                var item = behaviours[l];
+                if ((uint)item >= (uint)_itemVocab)
+                {
+                    ThrowHelper.ShapeMismatch($"behaviour item index {item} outside 0..{_itemVocab - 1}");
+                }
+
+                _itemAttributes.AsSpan(item * d, d).CopyTo(keys.Slice(l * d)); // e_c of each behaviour (FIT, eq. 4)
+            }
+
+            if (length == 0)
+            {
+                pooled.Clear(); // no behaviours: DIN pools nothing
+            }
+            else
+            {
+                for (var b = 0; b < n; b++)
+                {
+                    Attend(b, keys, length, blockA, blockB, pooled.Slice(b * d, d));
+                }
+            }
+
+            // FIT, eq. 20 through the first tower layer: u·W_u (once) + pooled_n·W_p + (q*_n·W_q + b) per branch.
+            var first = rowsA[..(n * _firstWidth)];
+            var userTerm = rowsB[.._firstWidth];
+            userTerm.Clear();
+            Gemm.MultiplyAdd(user, 1, userDim, _userWeight, _firstWidth, userTerm);
+            for (var b = 0; b < n; b++)
+            {
+                TensorPrimitives.Add(_branchBias.AsSpan(b * _firstWidth, _firstWidth), userTerm, first.Slice(b * _firstWidth, _firstWidth));
+            }
+
+            Gemm.MultiplyAdd(pooled, n, d, _pooledWeight, _firstWidth, first);
+            TensorPrimitives.Max(first, 0f, first);
+
+            Span<float> input = rowsA;
+            Span<float> output = rowsB;
+            for (var i = 0; i < _towerLayers.Length - 1; i++)
+            {
+                _towerLayers[i].Forward(input, n, output);
+                var swap = input;
+                input = output;
+                output = swap;
+            }
+
+            _towerLayers[^1].Forward(input, n, heads); // FIT, eq. 11: the H_u user heads of every branch
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>Nothing to release: the tower holds only managed arrays.</summary>
+    public void Dispose()
+    {
+    }
+
+    // DIN attention of branch b (FIT, eq. 19): weights over the behaviours with hard query q*_b, then their weighted sum.
+    private void Attend(int b, ReadOnlySpan<float> keys, int length, Span<float> blockA, Span<float> blockB, Span<float> pooled)
+    {
+        var d = _attributeDim;
+        var h0 = _hidden0;
+        var first = blockA[..(length * h0)];
+        var bias = _keyBias.AsSpan(b * h0, h0);
+        for (var l = 0; l < length; l++)
+        {
+            bias.CopyTo(first.Slice(l * h0, h0));
+        }
+
+        Gemm.MultiplyAdd(keys, length, d, _keyWeight.AsSpan(b * d * h0, d * h0), h0, first);
+        _dice0.Apply(first, blockB[..first.Length]);
+
+        // Ping-pong between the two blocks: x holds the current activations, y is free.
+        var x = blockA;
+        var y = blockB;
+        var width = h0;
+        for (var i = 0; i < _attentionLayers.Length; i++)
+        {
+            var layer = _attentionLayers[i];
+            var output = y[..(length * layer.Outputs)];
+            layer.Forward(x[..(length * width)], length, output);
+            _attentionDice[i].Apply(output, x[..output.Length]);
+            var swap = x;
+            x = y;
+            y = swap;
+            width = layer.Outputs;
+        }
+
+        var weights = y[..length];
+        for (var l = 0; l < length; l++)
+        {
+            weights[l] = TensorPrimitives.Dot(x.Slice(l * width, width), _outputWeight) + _outputBias; // not normalised (DIN)
+        }
+
+        pooled.Clear();
+        Gemm.MultiplyAdd(weights, 1, length, keys, d, pooled); // Σ_l w_l e_l
+    }
+
+    private static DiceLayer Dice(IReadOnlyDictionary<string, NamedTensor> tensors, string prefix, int units, int maxRows) => new(
+        TensorLookup.Require(tensors, $"{prefix}.scale", units),
+        TensorLookup.Require(tensors, $"{prefix}.shift", units),
+        TensorLookup.Require(tensors, $"{prefix}.alpha", units),
+        maxRows);
+
+    private readonly record struct ScratchLayout(int UserLength, int KeysLength, int BlockLength, int PooledLength, int RowsLength)
+    {
+        public int Keys => UserLength;
+
+        public int BlockA => Keys + KeysLength;
+
+        public int BlockB => BlockA + BlockLength;
+
+        public int Pooled => BlockB + BlockLength;
+
+        public int RowsA => Pooled + PooledLength;
+
+        public int RowsB => RowsA + RowsLength;
+
+        public int Total => RowsB + RowsLength;
+    }
+}

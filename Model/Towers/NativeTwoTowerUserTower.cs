@@ -1,0 +1,140 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using FitCluster.Model.Artifacts;
+
+namespace FitCluster.Model.Towers;
+
+/// <summary>
+/// Two-Tower's user tower (FIT, eq. 1–2) in plain C#: user embeddings and the mean-pooled behaviours through the FC
+/// tower, L2-normalised and scaled by DSSM's γ, so that a dot product with an item vector is the logit.
+/// </summary>
+/// <remarks>Immutable and thread-safe; scratch is rented per call.</remarks>
+public sealed class NativeTwoTowerUserTower : IUserTower
+{
+    private readonly float[][] _userEmbeddings;
+    private readonly float[] _itemAttributes;
+    private readonly DenseLayer[] _layers;
+    private readonly float _scale;
+    private readonly int _embeddingDim;
+    private readonly int _attributeDim;
+    private readonly int _maxSequence;
+    private readonly int _itemVocab;
+    private readonly int _widest;
+
+    private NativeTwoTowerUserTower(IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims, IReadOnlyList<FeatureVocabulary> userFields)
+    {
+        _embeddingDim = dims.EmbeddingDim;
+        _attributeDim = dims.ItemAttributeDim;
+        _maxSequence = dims.SequenceLength;
+        _itemVocab = dims.ItemCount + 1;
+        _userEmbeddings = new float[userFields.Count][];
+        for (var f = 0; f < userFields.Count; f++)
+        {
+            _userEmbeddings[f] = TensorLookup.Require(tensors, $"user.embedding.{userFields[f].Name}", userFields[f].Labels.Count, _embeddingDim);
+        }
+
+        _itemAttributes = TensorLookup.Require(tensors, "item.attributes", _itemVocab, _attributeDim);
+        var tower = dims.TowerHidden;
+        var inputs = (userFields.Count * _embeddingDim) + _attributeDim;
+        _layers = new DenseLayer[tower.Count];
+        _widest = inputs;
+        for (var i = 0; i < tower.Count; i++)
+        {
+            var width = i == 0 ? inputs : tower[i - 1];
+            _layers[i] = new DenseLayer(
+                TensorLookup.Require(tensors, $"user_tower.fc{i}.weight", width, tower[i]),
+                TensorLookup.Require(tensors, $"user_tower.fc{i}.bias", tower[i]), width, tower[i], relu: i < tower.Count - 1);
+            _widest = Math.Max(_widest, tower[i]);
+        }
+
+        _scale = TensorLookup.Require(tensors, "two_tower.scale", 1)[0];
+        HeadSize = tower[^1];
+        if (HeadSize != dims.UserHeadSize)
+        {
+            throw new ArtifactException($"Two-Tower output width {HeadSize} differs from the manifest's head size {dims.UserHeadSize}.");
+        }
+    }
+
+    /// <inheritdoc />
+    public int BranchCount => 1;
+
+    /// <inheritdoc />
+    public int HeadSize { get; }
+
+    /// <inheritdoc />
+    public string Implementation => "native";
+
+    /// <summary>Builds the tower from an artifact's tensors.</summary>
+    /// <exception cref="ArtifactException">A tensor is missing or has the wrong shape.</exception>
+    public static NativeTwoTowerUserTower FromTensors(IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims, IReadOnlyList<FeatureVocabulary> userFields)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentNullException.ThrowIfNull(dims);
+        ArgumentNullException.ThrowIfNull(userFields);
+        return new NativeTwoTowerUserTower(tensors, dims, userFields);
+    }
+
+    /// <inheritdoc />
+    public void Compute(ReadOnlySpan<int> userFields, ReadOnlySpan<int> behaviours, Span<float> heads)
+    {
+        if (userFields.Length != _userEmbeddings.Length || behaviours.Length > _maxSequence || heads.Length != HeadSize)
+        {
+            ThrowHelper.ShapeMismatch(
+                $"Two-Tower user tower: {userFields.Length} user fields (expected {_userEmbeddings.Length}), {behaviours.Length} behaviours " +
+                $"(at most {_maxSequence}), {heads.Length} head values (expected {HeadSize})");
+        }
+
+        var scratch = ArrayPool<float>.Shared.Rent(2 * _widest);
+        try
+        {
+            var x = scratch.AsSpan(0, _widest);
+            var y = scratch.AsSpan(_widest, _widest);
+            var e = _embeddingDim;
+            for (var f = 0; f < userFields.Length; f++)
+            {
+                var table = _userEmbeddings[f];
+                if ((uint)userFields[f] >= (uint)(table.Length / e))
+                {
+                    ThrowHelper.ShapeMismatch($"user field {f} index {userFields[f]} outside its vocabulary of {table.Length / e}");
+                }
+
+                table.AsSpan(userFields[f] * e, e).CopyTo(x.Slice(f * e));
+            }
+
+            var pooled = x.Slice(userFields.Length * e, _attributeDim);
+            pooled.Clear();
+            foreach (var item in behaviours)
+            {
+                if ((uint)item >= (uint)_itemVocab)
+                {
+                    ThrowHelper.ShapeMismatch($"behaviour item index {item} outside 0..{_itemVocab - 1}");
+                }
+
+                TensorPrimitives.Add(pooled, _itemAttributes.AsSpan(item * _attributeDim, _attributeDim), pooled);
+            }
+
+            TensorPrimitives.Divide(pooled, Math.Max(behaviours.Length, 1), pooled); // FIT, eq. 18: average pooling
+
+            for (var i = 0; i < _layers.Length; i++)
+            {
+                _layers[i].Forward(x, 1, y[.._layers[i].Outputs]);
+                var swap = x;
+                x = y;
+                y = swap;
+            }
+
+            var output = x[..HeadSize];
+            var norm = Math.Max(TensorPrimitives.Norm(output), 1e-12f);
+            TensorPrimitives.Multiply(output, _scale / norm, heads); // FIT, eq. 2 (L2 norm) and DSSM's γ
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>Nothing to release: the tower holds only managed arrays.</summary>
+    public void Dispose()
+    {
+    }
+}

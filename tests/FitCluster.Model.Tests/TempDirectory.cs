@@ -1,0 +1,19 @@
+namespace FitCluster.Model.Tests;
+
+/// <summary>A fresh folder under the system temp directory, deleted on dispose.</summary>
+public sealed class TempDirectory : IDisposable
+{
+    public TempDirectory() => Directory.CreateDirectory(Path);
+
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fitcluster-model-tests-" + Guid.NewGuid().ToString("N"));
+
+    public string Combine(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(Path))
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+    }
+}

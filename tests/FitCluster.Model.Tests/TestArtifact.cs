@@ -1,0 +1,163 @@
+using System.Text.Json;
+using FitCluster.Model.Artifacts;
+
+namespace FitCluster.Model.Tests;
+
+/// <summary>
+/// Writes small, complete artifacts with seeded random weights (no trainer needed): a FIT or Two-Tower model over
+/// a handful of users, items and features. ONNX files are placeholders (checksummed but never run here; the
+/// trainer's export tests run real graphs).
+/// </summary>
+public static class TestArtifact
+{
+    public const int EmbeddingDim = 4;
+    public const int ItemCount = 40;
+    public const int SequenceLength = 6;
+    public static readonly string[] UserFieldNames = ["user_id", "gender"];
+
+    public static ModelDims FitDims(int metaSize = 5) => new(
+        EmbeddingDim, ItemAttributeDim: 8, MetaSize: metaSize, UserHeads: 2, ItemHeads: 2, HeadDim: 6, LssWidth: 4,
+        SequenceLength, ItemCount, AttentionHidden: [8, 4], TowerHidden: [12, 10]);
+
+    public static ModelDims TwoTowerDims() => new(
+        EmbeddingDim, ItemAttributeDim: 8, MetaSize: 1, UserHeads: 1, ItemHeads: 1, HeadDim: 10, LssWidth: 0,
+        SequenceLength, ItemCount, AttentionHidden: [], TowerHidden: [12, 10]);
+
+    /// <summary>Writes a FIT artifact into <paramref name="directory"/> and returns its tensors.</summary>
+    public static IReadOnlyDictionary<string, NamedTensor> WriteFit(string directory, int seed = 1, bool half = false, int metaSize = 5)
+    {
+        var dims = FitDims(metaSize);
+        var random = new Random(seed);
+        var n = dims.MetaSize;
+        var d = dims.ItemAttributeDim;
+        var tensors = new List<NamedTensor>();
+        AddEmbeddings(tensors, random, dims);
+        tensors.Add(Random(random, "attention.fc0.weight", n, d, 8));
+        tensors.Add(Random(random, "attention.fc0.bias", n, 8));
+        AddDice(tensors, random, "attention.dice0", 8);
+        tensors.Add(Random(random, "attention.fc1.weight", 8, 4));
+        tensors.Add(Random(random, "attention.fc1.bias", 4));
+        AddDice(tensors, random, "attention.dice1", 4);
+        tensors.Add(Random(random, "attention.output.weight", 4));
+        tensors.Add(Random(random, "attention.output.bias", 1));
+        tensors.Add(Random(random, "user_tower.fc0.user_weight", UserFieldNames.Length * EmbeddingDim, 12));
+        tensors.Add(Random(random, "user_tower.fc0.pooled_weight", d, 12));
+        tensors.Add(Random(random, "user_tower.fc0.branch_bias", n, 12));
+        tensors.Add(Random(random, "user_tower.fc1.weight", 12, 10));
+        tensors.Add(Random(random, "user_tower.fc1.bias", 10));
+        tensors.Add(Random(random, "user_heads.weight", 10, dims.UserHeadSize));
+        tensors.Add(Random(random, "user_heads.bias", dims.UserHeadSize));
+        tensors.Add(Random(random, "lss.row_fc.weight", 4, 2));
+        tensors.Add(Random(random, "lss.row_fc.bias", 4));
+        tensors.Add(Random(random, "lss.column_fc.weight", 4, 2));
+        tensors.Add(Random(random, "lss.column_fc.bias", 4));
+        tensors.Add(Random(random, "lss.projection.weight", 16));
+        var queryIndex = new ushort[ItemCount];
+        for (var i = 0; i < queryIndex.Length; i++)
+        {
+            queryIndex[i] = (ushort)random.Next(n);
+        }
+
+        var heads = Values(random, ItemCount * dims.ItemHeadSize);
+        var table = half ? ItemTable.FromSingleAsHalf(2, 6, n, queryIndex, heads) : ItemTable.FromSingle(2, 6, n, queryIndex, heads);
+        return Write(directory, "fit", dims, tensors, table);
+    }
+
+    /// <summary>Writes a Two-Tower artifact into <paramref name="directory"/> and returns its tensors.</summary>
+    public static IReadOnlyDictionary<string, NamedTensor> WriteTwoTower(string directory, int seed = 2)
+    {
+        var dims = TwoTowerDims();
+        var random = new Random(seed);
+        var tensors = new List<NamedTensor>();
+        AddEmbeddings(tensors, random, dims);
+        tensors.Add(Random(random, "user_tower.fc0.weight", (UserFieldNames.Length * EmbeddingDim) + dims.ItemAttributeDim, 12));
+        tensors.Add(Random(random, "user_tower.fc0.bias", 12));
+        tensors.Add(Random(random, "user_tower.fc1.weight", 12, 10));
+        tensors.Add(Random(random, "user_tower.fc1.bias", 10));
+        tensors.Add(new NamedTensor("two_tower.scale", [1], [4.5f]));
+        var heads = Values(random, ItemCount * 10);
+        var table = ItemTable.FromSingle(1, 10, 1, new ushort[ItemCount], heads);
+        return Write(directory, "two-tower", dims, tensors, table);
+    }
+
+    public static string ItemKey(int row) => $"m{row + 1}";
+
+    public static Dictionary<string, string> User(int id, string gender = "F") => new() { ["user_id"] = $"u{id}", ["gender"] = gender };
+
+    private static Dictionary<string, NamedTensor> Write(string directory, string kind, ModelDims dims, List<NamedTensor> tensors, ItemTable table)
+    {
+        Directory.CreateDirectory(directory);
+        table.Write(Path.Combine(directory, "item_table.bin"));
+        var entries = WeightsFile.Write(Path.Combine(directory, "weights.bin"), tensors);
+        File.WriteAllText(Path.Combine(directory, "user_tower.onnx"), "placeholder: not run by Model tests");
+        File.WriteAllText(Path.Combine(directory, "item_tower.onnx"), "placeholder: not run by Model tests");
+        File.WriteAllText(Path.Combine(directory, "golden.json"), JsonSerializer.Serialize(new GoldenSet([]), ArtifactJson.Options));
+        var manifest = new ModelManifest
+        {
+            FormatVersion = ModelManifest.CurrentFormatVersion,
+            ModelVersion = $"{kind}-test-1",
+            ModelKind = kind,
+            ModelName = kind,
+            CreatedUtc = "2026-11-24T00:00:00Z",
+            Dataset = "test",
+            Metrics = new Dictionary<string, double> { ["test_auc"] = 0.5 },
+            Dims = dims,
+            UserFields =
+            [
+                new FeatureVocabulary("user_id", ["", "u1", "u2", "u3"], 1),
+                new FeatureVocabulary("gender", ["", "M", "F"], 1),
+            ],
+            ItemFields = [new FeatureVocabulary("genres", ["", "a", "b"], 2)],
+            ItemKeys = Enumerable.Range(0, ItemCount).Select(ItemKey).ToArray(),
+            Scorer = kind == "fit" ? ScorerKinds.Lss : ScorerKinds.Dot,
+            ItemTable = new ItemTableEntry("item_table.bin", table.IsHalf ? "float16" : "float32"),
+            Tensors = entries,
+            WeightsFile = "weights.bin",
+            UserTower = new OnnxGraphEntry("user_tower.onnx", new Dictionary<string, IReadOnlyList<long>>(), new Dictionary<string, IReadOnlyList<long>>()),
+            ItemTower = new OnnxGraphEntry("item_tower.onnx", new Dictionary<string, IReadOnlyList<long>>(), new Dictionary<string, IReadOnlyList<long>>()),
+            Golden = new GoldenEntry("golden.json", 0, 1e-4),
+            Verification = new Dictionary<string, double>(),
+            Files = new Dictionary<string, FileEntry>(),
+        };
+        ModelArtifact.Seal(directory, manifest);
+        return tensors.ToDictionary(t => t.Name);
+    }
+
+    private static void AddEmbeddings(List<NamedTensor> tensors, Random random, ModelDims dims)
+    {
+        tensors.Add(Random(random, "user.embedding.user_id", 4, EmbeddingDim));
+        tensors.Add(Random(random, "user.embedding.gender", 3, EmbeddingDim));
+        var attributes = Random(random, "item.attributes", ItemCount + 1, dims.ItemAttributeDim);
+        Array.Clear(attributes.Values, 0, dims.ItemAttributeDim); // padding row
+        tensors.Add(attributes);
+    }
+
+    private static void AddDice(List<NamedTensor> tensors, Random random, string prefix, int units)
+    {
+        tensors.Add(Random(random, $"{prefix}.scale", units));
+        tensors.Add(Random(random, $"{prefix}.shift", units));
+        tensors.Add(Random(random, $"{prefix}.alpha", units));
+    }
+
+    private static NamedTensor Random(Random random, string name, params int[] shape)
+    {
+        var size = 1;
+        foreach (var dim in shape)
+        {
+            size *= dim;
+        }
+
+        return new NamedTensor(name, shape, Values(random, size));
+    }
+
+    private static float[] Values(Random random, int count)
+    {
+        var values = new float[count];
+        for (var i = 0; i < count; i++)
+        {
+            values[i] = (float)((random.NextDouble() * 2) - 1);
+        }
+
+        return values;
+    }
+}

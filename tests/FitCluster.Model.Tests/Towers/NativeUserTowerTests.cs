@@ -1,0 +1,167 @@
+using FitCluster.Model.Artifacts;
+using FitCluster.Model.Towers;
+
+namespace FitCluster.Model.Tests.Towers;
+
+public sealed class NativeUserTowerTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(TestArtifact.SequenceLength)]
+    public void FitCompute_MatchesScalarReference(int length)
+    {
+        using var temp = new TempDirectory();
+        var tensors = TestArtifact.WriteFit(temp.Path, seed: 3);
+        var dims = TestArtifact.FitDims();
+        var artifact = ModelArtifact.Load(temp.Path);
+        using var tower = NativeFitUserTower.FromTensors(artifact.Tensors, dims, artifact.Manifest.UserFields);
+        int[] user = [2, 1];
+        var behaviours = Enumerable.Range(0, length).Select(l => 1 + ((l * 7) % TestArtifact.ItemCount)).ToArray();
+        var heads = new float[dims.MetaSize * dims.UserHeadSize];
+
+        tower.Compute(user, behaviours, heads);
+
+        var expected = ReferenceFit(tensors, dims, user, behaviours);
+        for (var i = 0; i < heads.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - heads[i]) <= 1e-4 * Math.Max(1, Math.Abs(expected[i])), $"head value {i}: {heads[i]} vs reference {expected[i]}");
+        }
+    }
+
+    [Fact]
+    public void FitCompute_TooManyBehaviours_Throws()
+    {
+        using var temp = new TempDirectory();
+        TestArtifact.WriteFit(temp.Path);
+        var artifact = ModelArtifact.Load(temp.Path);
+        using var tower = NativeFitUserTower.FromTensors(artifact.Tensors, artifact.Manifest.Dims, artifact.Manifest.UserFields);
+        var heads = new float[tower.BranchCount * tower.HeadSize];
+
+        Assert.Throws<ArgumentException>(() => tower.Compute([1, 1], new int[TestArtifact.SequenceLength + 1], heads));
+        Assert.Throws<ArgumentException>(() => tower.Compute([1, 1], [TestArtifact.ItemCount + 1], heads));
+        Assert.Throws<ArgumentException>(() => tower.Compute([9, 1], [1], heads));
+    }
+
+    [Fact]
+    public void TwoTowerCompute_IsScaledUnitVectorOfReference()
+    {
+        using var temp = new TempDirectory();
+        var tensors = TestArtifact.WriteTwoTower(temp.Path);
+        var artifact = ModelArtifact.Load(temp.Path);
+        using var tower = NativeTwoTowerUserTower.FromTensors(artifact.Tensors, artifact.Manifest.Dims, artifact.Manifest.UserFields);
+        int[] user = [3, 2];
+        int[] behaviours = [5, 9, 11];
+        var heads = new float[tower.HeadSize];
+
+        tower.Compute(user, behaviours, heads);
+
+        // Reference: [u || mean(e_c)] → fc0 + ReLU → fc1, normalised, × γ.
+        var e = TestArtifact.EmbeddingDim;
+        var x = new List<double>();
+        x.AddRange(tensors["user.embedding.user_id"].Values.Skip(3 * e).Take(e).Select(v => (double)v));
+        x.AddRange(tensors["user.embedding.gender"].Values.Skip(2 * e).Take(e).Select(v => (double)v));
+        var attributes = tensors["item.attributes"].Values;
+        for (var k = 0; k < 8; k++)
+        {
+            x.Add(behaviours.Average(b => (double)attributes[(b * 8) + k]));
+        }
+
+        var h0 = Dense(x.ToArray(), tensors["user_tower.fc0.weight"].Values, tensors["user_tower.fc0.bias"].Values, relu: true);
+        var h1 = Dense(h0, tensors["user_tower.fc1.weight"].Values, tensors["user_tower.fc1.bias"].Values, relu: false);
+        var norm = Math.Sqrt(h1.Sum(v => v * v));
+        for (var i = 0; i < h1.Length; i++)
+        {
+            Assert.Equal(4.5 * h1[i] / norm, heads[i], 1e-4);
+        }
+    }
+
+    internal static double[] ReferenceFit(IReadOnlyDictionary<string, NamedTensor> t, ModelDims dims, int[] user, int[] behaviours)
+    {
+        var e = TestArtifact.EmbeddingDim;
+        var d = dims.ItemAttributeDim;
+        var u = new List<double>();
+        u.AddRange(t["user.embedding.user_id"].Values.Skip(user[0] * e).Take(e).Select(v => (double)v));
+        u.AddRange(t["user.embedding.gender"].Values.Skip(user[1] * e).Take(e).Select(v => (double)v));
+        var attributes = t["item.attributes"].Values;
+        var keys = behaviours.Select(b => attributes.Skip(b * d).Take(d).Select(v => (double)v).ToArray()).ToArray();
+        var result = new List<double>();
+        for (var b = 0; b < dims.MetaSize; b++)
+        {
+            var pooled = new double[d];
+            foreach (var key in keys)
+            {
+                var a0 = new double[8];
+                for (var h = 0; h < 8; h++)
+                {
+                    a0[h] = t["attention.fc0.bias"].Values[(b * 8) + h];
+                    for (var k = 0; k < d; k++)
+                    {
+                        a0[h] += key[k] * t["attention.fc0.weight"].Values[(((b * d) + k) * 8) + h];
+                    }
+                }
+
+                a0 = Dice(a0, t, "attention.dice0");
+                var a1 = Dice(Dense(a0, t["attention.fc1.weight"].Values, t["attention.fc1.bias"].Values, relu: false), t, "attention.dice1");
+                var w = t["attention.output.bias"].Values[0] + a1.Select((v, j) => v * t["attention.output.weight"].Values[j]).Sum();
+                for (var k = 0; k < d; k++)
+                {
+                    pooled[k] += w * key[k];
+                }
+            }
+
+            var h0 = new double[12];
+            for (var o = 0; o < 12; o++)
+            {
+                h0[o] = t["user_tower.fc0.branch_bias"].Values[(b * 12) + o];
+                for (var i = 0; i < u.Count; i++)
+                {
+                    h0[o] += u[i] * t["user_tower.fc0.user_weight"].Values[(i * 12) + o];
+                }
+
+                for (var k = 0; k < d; k++)
+                {
+                    h0[o] += pooled[k] * t["user_tower.fc0.pooled_weight"].Values[(k * 12) + o];
+                }
+
+                h0[o] = Math.Max(h0[o], 0);
+            }
+
+            var h1 = Dense(h0, t["user_tower.fc1.weight"].Values, t["user_tower.fc1.bias"].Values, relu: true);
+            result.AddRange(Dense(h1, t["user_heads.weight"].Values, t["user_heads.bias"].Values, relu: false));
+        }
+
+        return [.. result];
+    }
+
+    private static double[] Dice(double[] x, IReadOnlyDictionary<string, NamedTensor> t, string prefix)
+    {
+        var y = new double[x.Length];
+        for (var i = 0; i < x.Length; i++)
+        {
+            var p = 1 / (1 + Math.Exp(-((x[i] * t[$"{prefix}.scale"].Values[i]) + t[$"{prefix}.shift"].Values[i])));
+            var alpha = t[$"{prefix}.alpha"].Values[i];
+            y[i] = x[i] * ((p * (1 - alpha)) + alpha);
+        }
+
+        return y;
+    }
+
+    private static double[] Dense(double[] x, float[] weight, float[] bias, bool relu)
+    {
+        var y = new double[bias.Length];
+        for (var o = 0; o < y.Length; o++)
+        {
+            y[o] = bias[o];
+            for (var i = 0; i < x.Length; i++)
+            {
+                y[o] += x[i] * weight[(i * y.Length) + o];
+            }
+
+            y[o] = relu ? Math.Max(y[o], 0) : y[o];
+        }
+
+        return y;
+    }
+}

@@ -29,28 +29,30 @@ public static class RankCommand
         };
         command.SetAction(parse =>
         {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
             try
             {
                 using var ranker = Ranker.Load(parse.GetRequiredValue(artifact), new InferenceOptions { UserTower = parse.GetValue(tower) });
                 return parse.GetValue(demo)
-                    ? Demo(ranker, parse.GetValue(request), parse.GetValue(k))
-                    : RankOne(ranker, parse.GetValue(user), parse.GetValue(behaviours), parse.GetValue(candidates), parse.GetValue(k));
+                    ? Demo(output, ranker, parse.GetValue(request), parse.GetValue(k))
+                    : RankOne(output, ranker, parse.GetValue(user), parse.GetValue(behaviours), parse.GetValue(candidates), parse.GetValue(k));
             }
             catch (ArtifactException e)
             {
-                Console.Error.WriteLine($"error: the model artifact cannot be used: {e.Message}");
+                error.WriteLine($"error: the model artifact cannot be used: {e.Message}");
                 return 2;
             }
             catch (ArgumentException e)
             {
-                Console.Error.WriteLine($"error: bad request: {e.Message}");
+                error.WriteLine($"error: bad request: {e.Message}");
                 return 1;
             }
         });
         return command;
     }
 
-    private static int RankOne(Ranker ranker, string? user, string? behaviours, string? candidates, int k)
+    private static int RankOne(TextWriter output, Ranker ranker, string? user, string? behaviours, string? candidates, int k)
     {
         if (string.IsNullOrWhiteSpace(user) || string.IsNullOrWhiteSpace(candidates))
         {
@@ -68,11 +70,11 @@ public static class RankCommand
         }
 
         var query = new RankQuery(features, Split(behaviours), Split(candidates), k);
-        Print(ranker, ranker.Rank(query), null);
+        Print(output, ranker, ranker.Rank(query), null);
         return 0;
     }
 
-    private static int Demo(Ranker ranker, int index, int k)
+    private static int Demo(TextWriter output, Ranker ranker, int index, int k)
     {
         var golden = GoldenSet.Read(ranker.Artifact.PathOf(ranker.Artifact.Manifest.Golden.File));
         if (index < 0 || index >= golden.Requests.Count)
@@ -81,7 +83,7 @@ public static class RankCommand
         }
 
         var request = golden.Requests[index];
-        Console.WriteLine($"user {string.Join(", ", request.UserFeatures.Select(p => $"{p.Key}={p.Value}"))}; " +
+        output.WriteLine($"user {string.Join(", ", request.UserFeatures.Select(p => $"{p.Key}={p.Value}"))}; " +
             $"{request.Behaviours.Count} behaviours; {request.Candidates.Count} candidates");
         var expected = new Dictionary<string, float>(StringComparer.Ordinal);
         for (var c = 0; c < request.Candidates.Count; c++)
@@ -90,7 +92,7 @@ public static class RankCommand
         }
 
         var outcome = ranker.Rank(new RankQuery(request.UserFeatures, request.Behaviours, request.Candidates, k));
-        Print(ranker, outcome, expected);
+        Print(output, ranker, outcome, expected);
 
         // The trainer's own top-k, by the same order rule (score, then earlier candidate).
         var trainerOrder = Enumerable.Range(0, request.Candidates.Count)
@@ -98,39 +100,39 @@ public static class RankCommand
         var worst = outcome.Items.Max(item => Math.Abs(item.Score - expected[item.ItemKey]));
         var sameOrder = trainerOrder.SequenceEqual(outcome.Items.Select(item => item.ItemKey));
         var tolerance = ranker.Artifact.Manifest.Golden.Tolerance;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"max |serving − trainer| over the top-{outcome.Items.Count}: {worst:G3} (tolerance {tolerance:G3}); same order as the trainer: {(sameOrder ? "yes" : "NO")}"));
         return worst <= tolerance && sameOrder ? 0 : 3;
     }
 
-    private static void Print(Ranker ranker, RankOutcome outcome, Dictionary<string, float>? expected)
+    private static void Print(TextWriter output, Ranker ranker, RankOutcome outcome, Dictionary<string, float>? expected)
     {
-        Console.WriteLine($"model {outcome.ModelVersion} ({ranker.Artifact.Manifest.ModelKind}, user tower: {ranker.UserTower.Implementation})");
-        Console.WriteLine(expected is null ? " rank  item        score   probability" : " rank  item        score   probability  trainer score");
+        output.WriteLine($"model {outcome.ModelVersion} ({ranker.Artifact.Manifest.ModelKind}, user tower: {ranker.UserTower.Implementation})");
+        output.WriteLine(expected is null ? " rank  item        score   probability" : " rank  item        score   probability  trainer score");
         for (var i = 0; i < outcome.Items.Count; i++)
         {
             var item = outcome.Items[i];
             var probability = 1 / (1 + Math.Exp(-item.Score));
             var line = string.Create(CultureInfo.InvariantCulture, $"{i + 1,5}  {item.ItemKey,-10} {item.Score,7:F4}  {probability,11:F4}");
-            Console.WriteLine(expected is null ? line : line + string.Create(CultureInfo.InvariantCulture, $"  {expected[item.ItemKey],13:F4}"));
+            output.WriteLine(expected is null ? line : line + string.Create(CultureInfo.InvariantCulture, $"  {expected[item.ItemKey],13:F4}"));
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"scored {outcome.Scored} of {outcome.Scored + outcome.UnknownCandidates.Count} candidates (coverage {outcome.Coverage:P1}); " +
             $"user tower {outcome.Timings.UserTowerMs:F3} ms, scoring {outcome.Timings.ScoringMs:F3} ms, top-k {outcome.Timings.TopKMs:F3} ms, total {outcome.Timings.TotalMs:F3} ms"));
         if (outcome.UnknownCandidates.Count > 0)
         {
-            Console.WriteLine($"unknown candidates (not scored): {string.Join(", ", outcome.UnknownCandidates.Take(20))}{(outcome.UnknownCandidates.Count > 20 ? ", …" : string.Empty)}");
+            output.WriteLine($"unknown candidates (not scored): {string.Join(", ", outcome.UnknownCandidates.Take(20))}{(outcome.UnknownCandidates.Count > 20 ? ", …" : string.Empty)}");
         }
 
         if (outcome.UnknownBehaviours.Count > 0)
         {
-            Console.WriteLine($"unknown behaviours (left out): {string.Join(", ", outcome.UnknownBehaviours.Take(20))}");
+            output.WriteLine($"unknown behaviours (left out): {string.Join(", ", outcome.UnknownBehaviours.Take(20))}");
         }
 
         if (outcome.UnknownFeatures.Count > 0)
         {
-            Console.WriteLine($"user features with values the model never saw: {string.Join(", ", outcome.UnknownFeatures)}");
+            output.WriteLine($"user features with values the model never saw: {string.Join(", ", outcome.UnknownFeatures)}");
         }
     }
 

@@ -22,7 +22,7 @@ public static class ArtifactExporter
     public const double SingleTolerance = 1e-4;
 
     /// <summary>Largest allowed |score − trainer score| with a float16 item table (heads rounded to 11 significant bits).</summary>
-    public const double HalfTolerance = 0.05;
+    public const double HalfTolerance = 0.01;
 
     private const int Chunk = 4096;
 

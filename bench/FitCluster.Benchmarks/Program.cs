@@ -1,9 +1,22 @@
 using BenchmarkDotNet.Running;
+using FitCluster.Benchmarks.Serving;
 
 namespace FitCluster.Benchmarks;
 
-/// <summary>Entry point: pick benchmarks with <c>--filter</c>, e.g. <c>--job short --filter *Gemm*</c>.</summary>
+/// <summary>
+/// Entry point: BenchmarkDotNet benchmarks (pick with <c>--filter</c>, e.g. <c>--job short --filter *Gemm*</c>), or
+/// <c>latency [--candidates N] [--requests N] [--out FILE]</c> for HdrHistogram percentiles of an in-process rank.
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "latency")
+        {
+            return LatencyRunner.Run(args[1..]);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

@@ -72,6 +72,9 @@ public sealed partial class ReadmeTests : IDisposable
         Assert.Equal(0, exit);
         Assert.True(File.Exists(Path.Combine(_temp.Path, "two-tower", "metrics.json")));
         Assert.True(File.Exists(Path.Combine(_temp.Path, "fit", "metrics.json")));
+        Assert.True(File.Exists(Path.Combine(_temp.Path, "artifacts", "fit", "manifest.json")));
+        Assert.True(File.Exists(Path.Combine(_temp.Path, "artifacts", "two-tower", "manifest.json")));
+        Assert.Contains("ranked in-process", output.ToString(), StringComparison.Ordinal);
     }
 
     [GeneratedRegex("```bash\\n(.*?)```", RegexOptions.Singleline)]

@@ -51,15 +51,22 @@ public sealed partial class ReadmeTests : IDisposable
     {
         var readme = File.ReadAllText(Path.Combine(s_root, "README.md"));
         var props = File.ReadAllText(Path.Combine(s_root, "Directory.Packages.props"));
-        foreach (var (package, readmeVersion) in new[]
+        var table = readme[readme.IndexOf("## Libraries", StringComparison.Ordinal)..];
+        var checkedPackages = 0;
+        foreach (var line in table.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal) && !l.StartsWith("| library", StringComparison.Ordinal)))
         {
-            ("TorchSharp", "0.107.0"), ("libtorch-cpu-linux-x64", "2.10.0"), ("System.CommandLine", "3.0.0"),
-            ("Spectre.Console", "0.57.2"), ("ScottPlot", "5.1.59"), ("xunit.v3", "4.0.2"),
-        })
-        {
-            Assert.Contains(readmeVersion, readme, StringComparison.Ordinal);
-            Assert.Contains($"Include=\"{package}\" Version=\"{readmeVersion}\"", props, StringComparison.Ordinal);
+            var cells = line.Split('|', StringSplitOptions.TrimEntries);
+            var packages = cells[1].Split(" + ", StringSplitOptions.TrimEntries);
+            var versions = cells[2].Split(" / ", StringSplitOptions.TrimEntries);
+            Assert.True(packages.Length == versions.Length, $"README libraries row '{line}' needs one version per package");
+            for (var i = 0; i < packages.Length; i++)
+            {
+                Assert.Contains($"Include=\"{packages[i]}\" Version=\"{versions[i]}\"", props, StringComparison.Ordinal);
+                checkedPackages++;
+            }
         }
+
+        Assert.True(checkedPackages >= 12, $"only {checkedPackages} packages found in the README's libraries table");
     }
 
     [Fact]

@@ -102,6 +102,24 @@ public sealed class ArtifactExporterTests(ExportFixture fixture)
         Assert.All(model.Graph.Node, n => Assert.Equal(string.Empty, n.Domain));
     }
 
+    [Theory]
+    [InlineData("fit")]
+    [InlineData("two-tower")]
+    public void OnnxGraphs_PassTheStandardOnnxChecker(string model)
+    {
+        // The reference checker is Python's onnx package (Debian: python3-onnx; ./fit's Debian 13 root includes it).
+        var probe = Python("import onnx");
+        Assert.SkipUnless(probe.Exit == 0, "python3 with the onnx package is not installed (apt-get install python3-onnx); the ONNX checker test needs it.");
+        var directory = model == "fit" ? fixture.FitDirectory : fixture.TwoTowerDirectory;
+        foreach (var file in new[] { "user_tower.onnx", "item_tower.onnx" })
+        {
+            var path = Path.Combine(directory, file);
+            var result = Python($"import onnx; m = onnx.load('{path}'); onnx.checker.check_model(m, full_check=True); print(m.ir_version, m.opset_import[0].version)");
+            Assert.True(result.Exit == 0, $"{model}/{file} fails the ONNX checker: {result.Output}");
+            Assert.Equal("8 17", result.Output.Trim());
+        }
+    }
+
     [Fact]
     public void Export_ExactTargetModelOrUsedFolder_Refused()
     {
@@ -115,6 +133,25 @@ public sealed class ArtifactExporterTests(ExportFixture fixture)
         File.WriteAllText(Path.Combine(temp.Path, "x"), "x");
         using var fit = ModelFactory.Create(FeatureSchema.From(fixture.Splits.Log), ModelOptions.Preset("fit"));
         Assert.Throws<IOException>(() => ArtifactExporter.Export(fit, fixture.Splits, null, temp.Path, new ExportOptions(), _ => { }));
+    }
+
+    private static (int Exit, string Output) Python(string code)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("python3", ["-c", code])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            return (process.ExitCode, output);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return (-1, e.Message); // no python3 on PATH
+        }
     }
 
     [Fact]

@@ -1,0 +1,11 @@
+namespace FitCluster.Grains.Interfaces;
+
+/// <summary>Runs a model version's user tower: all N branches' user heads for one user (FIT §4.3.2).</summary>
+/// <remarks>Key: the model version. A stateless worker: CPU-bound, one activation per core as load requires.</remarks>
+[Alias("fit.IUserTowerGrain")]
+public interface IUserTowerGrain : IGrainWithStringKey
+{
+    /// <summary>Computes the user heads of the requested branches.</summary>
+    [Alias("ComputeAsync")]
+    ValueTask<UserHeads> ComputeAsync(UserTowerInput input, CancellationToken cancellationToken = default);
+}

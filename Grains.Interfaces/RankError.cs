@@ -1,0 +1,7 @@
+namespace FitCluster.Grains.Interfaces;
+
+/// <summary>Why a request was refused.</summary>
+/// <param name="Code">Stable machine-readable code: <c>invalid_request</c>, <c>unknown_model_version</c>, <c>no_active_model</c>, <c>timeout</c>.</param>
+/// <param name="Message">What was wrong, for people.</param>
+[GenerateSerializer, Immutable, Alias("fit.RankError")]
+public sealed record RankError(string Code, string Message);

@@ -1,0 +1,9 @@
+namespace FitCluster.Grains.Interfaces;
+
+/// <summary>A shard's best k: request positions and scores, best first (equal scores: earlier position first).</summary>
+/// <param name="Positions">Positions in the request's candidate list.</param>
+/// <param name="Scores">Their scores (logits).</param>
+/// <param name="Scored">Candidates this shard scored.</param>
+/// <param name="ElapsedMs">Time spent in the shard.</param>
+[GenerateSerializer, Immutable, Alias("fit.ShardResult")]
+public sealed record ShardResult(int[] Positions, float[] Scores, int Scored, double ElapsedMs);

@@ -1,0 +1,11 @@
+namespace FitCluster.Grains.Interfaces;
+
+/// <summary>Where a request's time went, in milliseconds, as the coordinator saw it.</summary>
+/// <param name="ResolveMs">Model choice, id lookups, validation, shard partition.</param>
+/// <param name="UserTowerMs">The user tower call.</param>
+/// <param name="ScatterGatherMs">All shard calls, from the first sent to the last answered.</param>
+/// <param name="MergeMs">Merging the partial top-k lists.</param>
+/// <param name="TotalMs">The whole coordinator call.</param>
+/// <param name="Shards">Shards called.</param>
+[GenerateSerializer, Immutable, Alias("fit.StageTimings")]
+public readonly record struct StageTimings(double ResolveMs, double UserTowerMs, double ScatterGatherMs, double MergeMs, double TotalMs, int Shards);

@@ -1,0 +1,86 @@
+using System.Buffers;
+using System.Diagnostics;
+using FitCluster.Grains.Interfaces;
+using FitCluster.Model.Artifacts;
+using FitCluster.Model.Numerics;
+using FitCluster.Model.Scoring;
+
+namespace FitCluster.Grains;
+
+/// <summary>
+/// One shard of a model version's item table, held in memory from activation: its items' query indices and heads.
+/// Scores candidates with the model's late interaction (FIT: LSS with each item's stored query index selecting its
+/// user branch, §4.3.2) and returns the shard's top-k.
+/// </summary>
+public sealed class ItemShardGrain(ModelStore store) : Grain, IItemShardGrain
+{
+    private ItemTable _items = null!;
+    private ICandidateScorer _scorer = null!;
+    private int _metaSize;
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var shard = (int)this.GetPrimaryKeyLong(out var modelVersion);
+        var model = store.Get(modelVersion ?? string.Empty);
+        if (shard < 0 || shard >= model.Shards.ShardCount)
+        {
+            throw new InvalidOperationException($"Shard index {shard} is outside 0..{model.Shards.ShardCount - 1}.");
+        }
+
+        _items = model.Artifact.Items.Select(model.Shards.RowsOf(shard));
+        _scorer = model.Ranker.Scorer;
+        _metaSize = _items.MetaSize;
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ShardResult> ScoreAsync(ShardRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var started = Stopwatch.GetTimestamp();
+        var rows = request.Rows;
+        var headSize = request.Branches.Length == 0 ? 0 : request.Heads.Length / request.Branches.Length;
+        if (rows.Length != request.Positions.Length || request.Heads.Length != request.Branches.Length * headSize)
+        {
+            throw new ArgumentException("Shard request arrays disagree in length.");
+        }
+
+        // Only the branches this shard's candidates use were sent; place them at their query index (FIT, eq. 8).
+        var heads = ArrayPool<float>.Shared.Rent(_metaSize * headSize);
+        var scores = ArrayPool<float>.Shared.Rent(rows.Length);
+        try
+        {
+            for (var b = 0; b < request.Branches.Length; b++)
+            {
+                request.Heads.AsSpan(b * headSize, headSize).CopyTo(heads.AsSpan(request.Branches[b] * headSize, headSize));
+            }
+
+            foreach (var row in rows)
+            {
+                if ((uint)row >= (uint)_items.Count)
+                {
+                    throw new ArgumentException($"Row {row} is outside this shard's {_items.Count} items.");
+                }
+            }
+
+            _scorer.Score(heads.AsSpan(0, _metaSize * headSize), _items, rows, scores.AsSpan(0, rows.Length));
+            var best = new ScoredIndex[Math.Min(request.K, rows.Length)];
+            var count = TopK.Select(scores.AsSpan(0, rows.Length), best);
+            var positions = new int[count];
+            var topScores = new float[count];
+            for (var i = 0; i < count; i++)
+            {
+                positions[i] = request.Positions[best[i].Index];
+                topScores[i] = best[i].Score;
+            }
+
+            return ValueTask.FromResult(new ShardResult(positions, topScores, rows.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(heads);
+            ArrayPool<float>.Shared.Return(scores);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+namespace FitCluster.Grains;
+
+/// <summary>Options of the ranking service (configuration section <c>Ranking</c>).</summary>
+public sealed class RankingOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Ranking";
+
+    /// <summary>Default <see cref="ShardCount"/>.</summary>
+    public const int DefaultShardCount = 8;
+
+    /// <summary>Default <see cref="MaxCandidates"/>.</summary>
+    public const int DefaultMaxCandidates = 10_000;
+
+    /// <summary>Default <see cref="MaxK"/>.</summary>
+    public const int DefaultMaxK = 1_000;
+
+    /// <summary>Default <see cref="MaxBehaviours"/>.</summary>
+    public const int DefaultMaxBehaviours = 1_000;
+
+    /// <summary>Folder holding one sub-folder per model version (each written by <c>./fit export</c>). Required.</summary>
+    public string ArtifactRoot { get; set; } = string.Empty;
+
+    /// <summary>Item shards per model version; items go to shards by a stable hash of their id. Default 8.</summary>
+    public int ShardCount { get; set; } = DefaultShardCount;
+
+    /// <summary>Largest candidate list a request may carry. Default 10,000.</summary>
+    public int MaxCandidates { get; set; } = DefaultMaxCandidates;
+
+    /// <summary>Largest k a request may ask for. Default 1,000.</summary>
+    public int MaxK { get; set; } = DefaultMaxK;
+
+    /// <summary>Longest behaviour list a request may carry (the model uses the latest sequence-length of them). Default 1,000.</summary>
+    public int MaxBehaviours { get; set; } = DefaultMaxBehaviours;
+
+    /// <summary>Deadline of one request inside the cluster. Default 2 s.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a silo trusts its cached copy of the active model version. Default 1 s.</summary>
+    public TimeSpan ActiveVersionCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The version to activate when the catalog has none stored; null for the newest by creation time.</summary>
+    public string? DefaultModelVersion { get; set; }
+
+    /// <summary>Whether loading verifies every artifact file's SHA-256. Default true.</summary>
+    public bool VerifyChecksums { get; set; } = true;
+}

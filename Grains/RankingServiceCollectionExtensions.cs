@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FitCluster.Grains;
+
+/// <summary>Registers the ranking service's silo-side services.</summary>
+public static class RankingServiceCollectionExtensions
+{
+    /// <summary>Grain storage provider name used by the catalog.</summary>
+    public const string StorageName = "fitcluster";
+
+    /// <summary>Key of the catalog grain.</summary>
+    public const string CatalogKey = "default";
+
+    /// <summary>Adds <see cref="RankingOptions"/> (section <c>Ranking</c>, validated at start), the model store and the active-version cache.</summary>
+    public static IServiceCollection AddRanking(this IServiceCollection services)
+    {
+        services.AddOptions<RankingOptions>().BindConfiguration(RankingOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RankingOptions>, RankingOptionsValidator>();
+        services.AddSingleton<ModelStore>();
+        services.AddSingleton<ActiveVersionCache>();
+        services.AddSingleton<RankingMetrics>();
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}

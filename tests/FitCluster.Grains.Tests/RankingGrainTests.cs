@@ -1,0 +1,115 @@
+using System.Collections.Immutable;
+using FitCluster.Grains.Interfaces;
+using FitCluster.Model.Ranking;
+using FitCluster.Model.Tests;
+
+namespace FitCluster.Grains.Tests;
+
+[Collection(ClusterGroup.Name)]
+public sealed class RankingGrainTests(ClusterFixture fixture)
+{
+    private static readonly ImmutableArray<string> s_allItems = [.. Enumerable.Range(0, TestArtifact.ItemCount).Select(TestArtifact.ItemKey)];
+
+    public static TheoryData<string, int> Cases => new() { { "fit-test-1", 5 }, { "fit-test-1", 40 }, { "two-tower-test-1", 7 } };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task RankAsync_ThreeSilos_EqualsInProcessRanker(string version, int k)
+    {
+        var directory = version.StartsWith("fit", StringComparison.Ordinal) ? fixture.FitDirectory : fixture.TwoTowerDirectory;
+        using var ranker = Ranker.Load(directory);
+        var features = TestArtifact.User(2);
+        string[] behaviours = ["m3", "m9", "m1", "m22"];
+        var candidates = s_allItems.Reverse().Take(30).ToImmutableArray();
+
+        var expected = ranker.Rank(new RankQuery(features, behaviours, candidates, k));
+        var response = await Rank(new RankRequest(features.ToImmutableDictionary(), [.. behaviours], candidates, k, version));
+
+        Assert.Null(response.Error);
+        Assert.Equal(version, response.ModelVersion);
+        Assert.Equal(expected.Items.Select(i => i.ItemKey), response.Items.Select(i => i.ItemId));
+        for (var i = 0; i < expected.Items.Count; i++)
+        {
+            Assert.Equal(expected.Items[i].Score, response.Items[i].Score, 1e-5f);
+        }
+
+        Assert.Equal(1.0, response.Coverage);
+        Assert.InRange(response.Timings.Shards, 1, 3);
+    }
+
+    [Fact]
+    public async Task RankAsync_NoVersion_UsesActiveAndReportsUnknowns()
+    {
+        var features = new Dictionary<string, string> { ["user_id"] = "somebody-new", ["gender"] = "M" }.ToImmutableDictionary();
+        var response = await Rank(new RankRequest(features, ["m2", "ghost"], ["m1", "nope", "m4", "m5"], 10));
+
+        Assert.Null(response.Error);
+        Assert.Equal("fit-test-1", response.ModelVersion);
+        Assert.Equal(3, response.Items.Length);
+        Assert.Equal(["nope"], response.UnknownCandidates);
+        Assert.Equal(["ghost"], response.UnknownBehaviours);
+        Assert.Equal(["user_id"], response.UnknownFeatures);
+        Assert.Equal(0.75, response.Coverage);
+    }
+
+    public static TheoryData<string, RankRequest> BadRequests
+    {
+        get
+        {
+            var user = TestArtifact.User(1).ToImmutableDictionary();
+            return new()
+            {
+                { "empty", new RankRequest(user, [], [], 5) },
+                { "exceed the limit", new RankRequest(user, [], [.. Enumerable.Range(0, 31).Select(i => $"m{i}")], 5) },
+                { "more than once", new RankRequest(user, [], ["m1", "m2", "m1"], 5) },
+                { "k must be", new RankRequest(user, [], ["m1"], 0) },
+                { "Missing user feature 'gender'", new RankRequest(ImmutableDictionary<string, string>.Empty.Add("user_id", "u1"), [], ["m1"], 1) },
+                { "Unknown user feature 'shoe_size'", new RankRequest(user.Add("shoe_size", "9"), [], ["m1"], 1) },
+                { "candidate id is empty", new RankRequest(user, [], ["m1", ""], 1) },
+            };
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task RankAsync_BadRequest_RefusedWithReasonNotFault(string reason, RankRequest request)
+    {
+        var response = await Rank(request);
+
+        Assert.NotNull(response.Error);
+        Assert.Equal("invalid_request", response.Error.Code);
+        Assert.Contains(reason, response.Error.Message, StringComparison.Ordinal);
+        Assert.Empty(response.Items);
+    }
+
+    [Fact]
+    public async Task RankAsync_UnknownVersion_Refused()
+    {
+        var response = await Rank(new RankRequest(TestArtifact.User(1).ToImmutableDictionary(), [], ["m1"], 1, "no-such-version"));
+        Assert.Equal("unknown_model_version", response.Error?.Code);
+    }
+
+    [Fact]
+    public async Task Catalog_ListsBothVersionsAndActivatesOnlyValidOnes()
+    {
+        var catalog = fixture.Cluster.GrainFactory.GetGrain<IModelCatalogGrain>(RankingServiceCollectionExtensions.CatalogKey);
+
+        var before = await catalog.GetAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(["fit-test-1", "two-tower-test-1"], before.Versions.Select(v => v.ModelVersion).Order());
+        Assert.Equal("fit-test-1", before.ActiveVersion);
+        await Assert.ThrowsAsync<ArgumentException>(async () => await catalog.ActivateAsync("missing", TestContext.Current.CancellationToken));
+
+        var after = await catalog.ActivateAsync("two-tower-test-1", TestContext.Current.CancellationToken);
+        try
+        {
+            Assert.Equal("two-tower-test-1", after.ActiveVersion);
+        }
+        finally
+        {
+            await catalog.ActivateAsync("fit-test-1", TestContext.Current.CancellationToken);
+        }
+    }
+
+    private Task<RankResponse> Rank(RankRequest request) =>
+        fixture.Cluster.GrainFactory.GetGrain<IRankingGrain>("rank").RankAsync(request, TestContext.Current.CancellationToken).AsTask();
+}

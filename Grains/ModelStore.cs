@@ -12,8 +12,8 @@ using Microsoft.Extensions.Options;
 namespace FitCluster.Grains;
 
 /// <summary>
-/// The model versions in <see cref="RankingOptions.ArtifactRoot"/> (one exported folder each, any folder name; the
-/// manifest names the version), loaded on first use and kept
+/// The model versions in <see cref="RankingOptions.ArtifactRoot"/> (the root itself when it is an exported artifact, and
+/// each sub-folder that is one; any folder name, the manifest names the version), loaded on first use and kept
 /// for the life of the silo; every grain on the silo shares them. A version that fails validation is reported with the
 /// artifact's own message and retried on the next request (an operator may fix the folder).
 /// </summary>
@@ -40,7 +40,8 @@ public sealed partial class ModelStore : IDisposable
     public ImmutableArray<ModelVersionInfo> ListVersions()
     {
         var versions = new List<ModelVersionInfo>();
-        foreach (var folder in Directory.EnumerateDirectories(_options.ArtifactRoot))
+        // The root may itself be one exported artifact (./fit silo --artifact DIR) or hold one per sub-folder.
+        foreach (var folder in Directory.EnumerateDirectories(_options.ArtifactRoot).Prepend(_options.ArtifactRoot))
         {
             var path = Path.Combine(folder, ModelManifest.FileName);
             if (!File.Exists(path))

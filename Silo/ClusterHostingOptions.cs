@@ -1,0 +1,32 @@
+namespace FitCluster.Silo;
+
+/// <summary>How the silo joins its cluster (configuration section <c>Cluster</c>).</summary>
+public sealed class ClusterHostingOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Cluster";
+
+    /// <summary><c>localhost</c> (default: one machine, development and tests) or <c>redis</c> (multi-node membership and grain storage).</summary>
+    public string Clustering { get; set; } = "localhost";
+
+    /// <summary>StackExchange.Redis connection string when <see cref="Clustering"/> is <c>redis</c>, e.g. <c>127.0.0.1:6379</c>.</summary>
+    public string? RedisConnectionString { get; set; }
+
+    /// <summary>Orleans cluster id; silos and clients with the same id form one cluster. Default <c>fitcluster</c>.</summary>
+    public string ClusterId { get; set; } = "fitcluster";
+
+    /// <summary>Orleans service id (stable across deployments: keys grain storage). Default <c>fitcluster</c>.</summary>
+    public string ServiceId { get; set; } = "fitcluster";
+
+    /// <summary>Silo-to-silo port. Default 11111.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Client gateway port. Default 30000.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Localhost clustering: the silo port of the primary silo (the first one started). Default 11111.</summary>
+    public int PrimarySiloPort { get; set; } = 11111;
+
+    /// <summary>Redis clustering: the address other silos reach this one at; null lets Orleans pick (the first non-loopback address).</summary>
+    public string? AdvertisedAddress { get; set; }
+}

@@ -1,0 +1,24 @@
+using FitCluster.Grains;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace FitCluster.Silo;
+
+/// <summary>Ready when the artifact store lists at least one model version.</summary>
+public sealed class ModelStoreHealthCheck(ModelStore store) : IHealthCheck
+{
+    /// <inheritdoc />
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var versions = store.ListVersions();
+            return Task.FromResult(versions.Length > 0
+                ? HealthCheckResult.Healthy($"{versions.Length} model version(s); newest {versions[0].ModelVersion}")
+                : HealthCheckResult.Unhealthy("The artifact store holds no model version."));
+        }
+        catch (IOException e)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("The artifact store is unreadable.", e));
+        }
+    }
+}

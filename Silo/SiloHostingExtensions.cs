@@ -1,0 +1,82 @@
+using System.Net;
+using FitCluster.Grains;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Orleans.Configuration;
+
+namespace FitCluster.Silo;
+
+/// <summary>Wires the Orleans silo: clustering, grain storage, telemetry and health checks, from configuration.</summary>
+public static class SiloHostingExtensions
+{
+    /// <summary>Configures Orleans from the <c>Cluster</c> section (localhost by default, Redis for multi-node).</summary>
+    public static WebApplicationBuilder AddFitClusterSilo(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var hosting = builder.Configuration.GetSection(ClusterHostingOptions.SectionName).Get<ClusterHostingOptions>() ?? new ClusterHostingOptions();
+        builder.Services.AddOptions<ClusterHostingOptions>().BindConfiguration(ClusterHostingOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ClusterHostingOptions>, ClusterHostingOptionsValidator>();
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = hosting.ClusterId;
+                o.ServiceId = hosting.ServiceId;
+            });
+            switch (hosting.Clustering.ToLowerInvariant())
+            {
+                case "redis":
+                    silo.ConfigureEndpoints(
+                        hosting.AdvertisedAddress is { } address ? IPAddress.Parse(address) : IPAddress.Loopback,
+                        hosting.SiloPort, hosting.GatewayPort, listenOnAnyHostAddress: hosting.AdvertisedAddress is not null);
+                    silo.UseRedisClustering(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(hosting.RedisConnectionString!));
+                    silo.AddRedisGrainStorage(RankingServiceCollectionExtensions.StorageName,
+                        o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(hosting.RedisConnectionString!));
+                    break;
+                default:
+                    silo.UseLocalhostClustering(hosting.SiloPort, hosting.GatewayPort, new IPEndPoint(IPAddress.Loopback, hosting.PrimarySiloPort));
+                    silo.AddMemoryGrainStorage(RankingServiceCollectionExtensions.StorageName);
+                    break;
+            }
+        });
+        builder.Services.AddOpenTelemetryMetricsIfConfigured(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>Liveness (the process answers) and readiness (the artifact store is readable and holds a model version).</summary>
+    public static IServiceCollection AddSiloHealthChecks(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddCheck("live", () => HealthCheckResult.Healthy(), tags: ["live"])
+            .AddCheck<ModelStoreHealthCheck>("models", tags: ["ready"]);
+        return services;
+    }
+
+    /// <summary>Maps <c>/health/live</c> and <c>/health/ready</c>.</summary>
+    public static WebApplication MapSiloHealthChecks(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("live") });
+        app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        return app;
+    }
+
+    // The FitCluster.Ranking meter and activity source (and Orleans' own meter) always record; they are exported over
+    // OTLP when the standard OTEL_EXPORTER_OTLP_ENDPOINT is set, and can be read live with dotnet-counters otherwise.
+    private static IServiceCollection AddOpenTelemetryMetricsIfConfigured(this IServiceCollection services, ConfigurationManager configuration)
+    {
+        if (string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return services;
+        }
+
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("fitcluster-silo"))
+            .WithMetrics(m => m.AddMeter(RankingMetrics.Name, "Microsoft.Orleans").AddOtlpExporter())
+            .WithTracing(t => t.AddSource(RankingMetrics.Name).AddOtlpExporter());
+        return services;
+    }
+}

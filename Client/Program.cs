@@ -1,8 +1,9 @@
 using System.CommandLine;
 using FitCluster.Client.Cli;
 
-var root = new RootCommand("FitCluster client: rank candidates with an exported model")
+var root = new RootCommand("FitCluster client: the HTTP gateway, and ranking from the command line")
 {
     RankCommand.Create(),
+    GatewayCommand.Create(),
 };
 return root.Parse(args).Invoke();

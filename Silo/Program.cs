@@ -1,7 +1,8 @@
 using FitCluster.Grains;
 using FitCluster.Silo;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json lives beside the binary: the silo reads it wherever it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddFitClusterSilo();
 builder.Services.AddRanking();
 builder.Services.AddSiloHealthChecks();

@@ -1,0 +1,32 @@
+namespace FitCluster.Client.Gateway;
+
+/// <summary>Options of the HTTP gateway (configuration section <c>Gateway</c>).</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Gateway";
+
+    /// <summary>Largest candidate list accepted; larger requests get 400. Default 10,000.</summary>
+    public int MaxCandidates { get; set; } = 10_000;
+
+    /// <summary>Largest k accepted. Default 1,000.</summary>
+    public int MaxK { get; set; } = 1_000;
+
+    /// <summary>Longest behaviour list accepted. Default 1,000.</summary>
+    public int MaxBehaviours { get; set; } = 1_000;
+
+    /// <summary><c>localhost</c> (default) or <c>redis</c>: how the gateway finds the cluster.</summary>
+    public string Clustering { get; set; } = "localhost";
+
+    /// <summary>Redis connection string with redis clustering.</summary>
+    public string? RedisConnectionString { get; set; }
+
+    /// <summary>Localhost clustering: the silo gateway port to connect to. Default 30000.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Orleans cluster id. Default <c>fitcluster</c>.</summary>
+    public string ClusterId { get; set; } = "fitcluster";
+
+    /// <summary>Orleans service id. Default <c>fitcluster</c>.</summary>
+    public string ServiceId { get; set; } = "fitcluster";
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Options;
+
+namespace FitCluster.Client.Gateway;
+
+/// <summary>Reports every invalid <see cref="GatewayOptions"/> value at once, at start-up.</summary>
+public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, GatewayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (options.MaxCandidates < 1)
+        {
+            failures.Add($"Gateway:MaxCandidates must be positive, got {options.MaxCandidates}.");
+        }
+
+        if (options.MaxK < 1)
+        {
+            failures.Add($"Gateway:MaxK must be positive, got {options.MaxK}.");
+        }
+
+        if (options.MaxBehaviours < 0)
+        {
+            failures.Add($"Gateway:MaxBehaviours must not be negative, got {options.MaxBehaviours}.");
+        }
+
+        if (options.Clustering is not ("localhost" or "redis"))
+        {
+            failures.Add($"Gateway:Clustering must be 'localhost' or 'redis', got '{options.Clustering}'.");
+        }
+
+        if (options.Clustering == "redis" && string.IsNullOrWhiteSpace(options.RedisConnectionString))
+        {
+            failures.Add("Gateway:RedisConnectionString is required with redis clustering.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,121 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using FitCluster.Client.Api;
+using FitCluster.Grains.Interfaces;
+
+namespace FitCluster.Client.Gateway;
+
+/// <summary>
+/// Checks an HTTP rank request and turns it into the cluster's <see cref="RankRequest"/>; every problem is reported at
+/// once, by field, so that a client can fix them all.
+/// </summary>
+public static class RankRequestValidator
+{
+    /// <summary>Validates <paramref name="body"/>; returns the request, or the errors by field.</summary>
+    public static (RankRequest? Request, Dictionary<string, string[]> Errors) Validate(RankRequestBody? body, GatewayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Fail(string field, string message) => (errors.TryGetValue(field, out var list) ? list : errors[field] = []).Add(message);
+
+        if (body is null)
+        {
+            Fail("body", "A JSON body {\"user\": {...}, \"candidates\": [...], \"k\": 10} is required.");
+            return (null, Flatten(errors));
+        }
+
+        var features = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        if (body.User is null || body.User.Count == 0)
+        {
+            Fail("user", "User features are required.");
+        }
+        else
+        {
+            foreach (var (name, value) in body.User)
+            {
+                switch (value.ValueKind)
+                {
+                    case JsonValueKind.String:
+                        features[name] = value.GetString()!;
+                        break;
+                    case JsonValueKind.Number when value.TryGetDouble(out var number) && double.IsFinite(number):
+                        features[name] = value.GetRawText();
+                        break;
+                    case JsonValueKind.Number:
+                        Fail($"user.{name}", "must be a finite number.");
+                        break;
+                    default:
+                        Fail($"user.{name}", $"must be a string or a finite number, got {value.ValueKind.ToString().ToLowerInvariant()}.");
+                        break;
+                }
+            }
+        }
+
+        var candidates = body.Candidates;
+        if (candidates is null || candidates.Count == 0)
+        {
+            Fail("candidates", "At least one candidate is required.");
+        }
+        else if (candidates.Count > options.MaxCandidates)
+        {
+            Fail("candidates", string.Create(CultureInfo.InvariantCulture, $"{candidates.Count:N0} candidates exceed the limit of {options.MaxCandidates:N0}."));
+        }
+        else
+        {
+            var seen = new HashSet<string>(candidates.Count, StringComparer.Ordinal);
+            var duplicates = new List<string>();
+            foreach (var candidate in candidates)
+            {
+                if (string.IsNullOrEmpty(candidate))
+                {
+                    Fail("candidates", "Candidate ids must be non-empty strings.");
+                    break;
+                }
+
+                if (!seen.Add(candidate) && duplicates.Count < 10)
+                {
+                    duplicates.Add(candidate);
+                }
+            }
+
+            if (duplicates.Count > 0)
+            {
+                Fail("candidates", $"Duplicate candidate ids: {string.Join(", ", duplicates)}.");
+            }
+        }
+
+        if (body.Behaviours is { } behaviours)
+        {
+            if (behaviours.Count > options.MaxBehaviours)
+            {
+                Fail("behaviours", string.Create(CultureInfo.InvariantCulture, $"{behaviours.Count:N0} behaviours exceed the limit of {options.MaxBehaviours:N0}."));
+            }
+            else if (behaviours.Any(string.IsNullOrEmpty))
+            {
+                Fail("behaviours", "Behaviour ids must be non-empty strings.");
+            }
+        }
+
+        if (body.K < 1 || body.K > options.MaxK)
+        {
+            Fail("k", $"k must be in 1..{options.MaxK}, got {body.K}.");
+        }
+
+        if (body.ModelVersion is { Length: 0 })
+        {
+            Fail("model_version", "must be omitted or non-empty.");
+        }
+
+        if (errors.Count > 0)
+        {
+            return (null, Flatten(errors));
+        }
+
+        var request = new RankRequest(features.ToImmutable(), [.. (body.Behaviours ?? [])!], [.. candidates!], body.K, body.ModelVersion);
+        return (request, []);
+    }
+
+    private static Dictionary<string, string[]> Flatten(Dictionary<string, List<string>> errors) =>
+        errors.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal);
+}

@@ -15,7 +15,7 @@ public static class RankCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var artifact = new Option<string>("--artifact") { Description = "Artifact folder written by ./fit export", Required = true };
+        var artifact = new Option<string?>("--artifact") { Description = "Artifact folder written by ./fit export (with --gateway: only for --demo's golden set)" };
         var user = new Option<string?>("--user") { Description = "User features as name=value pairs separated by commas, e.g. user_id=42,gender=F,age=25,occupation=7,zip_prefix=481" };
         var behaviours = new Option<string?>("--behaviours") { Description = "Item ids the user interacted with, oldest first, comma-separated" };
         var candidates = new Option<string?>("--candidates") { Description = "Item ids to rank, comma-separated" };
@@ -23,17 +23,37 @@ public static class RankCommand
         var demo = new Option<bool>("--demo") { Description = "Rank the golden set's first request and compare with the trainer's scores" };
         var request = new Option<int>("--request") { Description = "With --demo: which golden request (0-based)", DefaultValueFactory = _ => 0 };
         var tower = new Option<UserTowerImplementation>("--user-tower") { Description = "User tower implementation", DefaultValueFactory = _ => UserTowerImplementation.Native };
-        var command = new Command("rank", "Rank candidates for a user with an exported model (in-process)")
+        var gateway = new Option<string?>("--gateway") { Description = "Rank through a running gateway (e.g. http://127.0.0.1:8080) instead of in-process" };
+        var repeat = new Option<int>("--requests") { Description = "With --gateway: send the request this many times and print latency percentiles", DefaultValueFactory = _ => 1 };
+                var command = new Command("rank", "Rank candidates for a user with an exported model (in-process) or through a running gateway")
         {
-            artifact, user, behaviours, candidates, k, demo, request, tower,
+            artifact, user, behaviours, candidates, k, demo, request, tower, gateway, repeat,
         };
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
+            if (parse.GetValue(gateway) is { } address)
+            {
+                if (!Uri.TryCreate(address, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+                {
+                    error.WriteLine($"error: --gateway '{address}' is not an http(s) URL.");
+                    return 1;
+                }
+
+                return GatewayRank.Run(output, error, url, parse.GetValue(artifact), parse.GetValue(demo), parse.GetValue(request),
+                    ParseUser(parse.GetValue(user)), Split(parse.GetValue(behaviours)), Split(parse.GetValue(candidates)), parse.GetValue(k), parse.GetValue(repeat));
+            }
+
+            if (parse.GetValue(artifact) is null)
+            {
+                error.WriteLine("error: --artifact DIR (in-process) or --gateway URL is required.");
+                return 1;
+            }
+
             try
             {
-                using var ranker = Ranker.Load(parse.GetRequiredValue(artifact), new InferenceOptions { UserTower = parse.GetValue(tower) });
+                using var ranker = Ranker.Load(parse.GetValue(artifact)!, new InferenceOptions { UserTower = parse.GetValue(tower) });
                 return parse.GetValue(demo)
                     ? Demo(output, ranker, parse.GetValue(request), parse.GetValue(k))
                     : RankOne(output, ranker, parse.GetValue(user), parse.GetValue(behaviours), parse.GetValue(candidates), parse.GetValue(k));
@@ -59,17 +79,7 @@ public static class RankCommand
             throw new ArgumentException("--user and --candidates are required (or use --demo).");
         }
 
-        var features = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in user.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var equals = pair.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0 || !features.TryAdd(pair[..equals], pair[(equals + 1)..]))
-            {
-                throw new ArgumentException($"'{pair}' in --user is not a new name=value pair.");
-            }
-        }
-
-        var query = new RankQuery(features, Split(behaviours), Split(candidates), k);
+        var query = new RankQuery(ParseUser(user), Split(behaviours), Split(candidates), k);
         Print(output, ranker, ranker.Rank(query), null);
         return 0;
     }
@@ -136,6 +146,22 @@ public static class RankCommand
         }
     }
 
-    private static string[] Split(string? list) =>
+    /// <summary>Parses <c>name=value,name=value</c>.</summary>
+    internal static Dictionary<string, string> ParseUser(string? user)
+    {
+        var features = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in (user ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0 || !features.TryAdd(pair[..equals], pair[(equals + 1)..]))
+            {
+                throw new ArgumentException($"'{pair}' in --user is not a new name=value pair.");
+            }
+        }
+
+        return features;
+    }
+
+    internal static string[] Split(string? list) =>
         string.IsNullOrWhiteSpace(list) ? [] : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using FitCluster.Client.Gateway;
+using FitCluster.Grains;
+using FitCluster.Silo;
+
+namespace FitCluster.Client.Tests;
+
+/// <summary>Configuration keys in the k8s manifests and appsettings files name real options (a typo would be ignored silently).</summary>
+public sealed partial class DeploymentConfigurationTests
+{
+    private static readonly Dictionary<string, Type> s_sections = new(StringComparer.Ordinal)
+    {
+        [ClusterHostingOptions.SectionName] = typeof(ClusterHostingOptions),
+        [RankingOptions.SectionName] = typeof(RankingOptions),
+        [GatewayOptions.SectionName] = typeof(GatewayOptions),
+    };
+
+    [Fact]
+    public void KubernetesManifests_SetOnlyExistingOptions()
+    {
+        var root = RepositoryRoot();
+        var files = Directory.GetFiles(Path.Combine(root, "k8s"), "*.yaml", SearchOption.AllDirectories);
+        Assert.NotEmpty(files);
+        var keys = 0;
+        foreach (var file in files)
+        {
+            foreach (Match match in EnvironmentKey().Matches(File.ReadAllText(file)))
+            {
+                AssertOption(match.Groups[1].Value, match.Groups[2].Value, file);
+                keys++;
+            }
+        }
+
+        Assert.True(keys >= 10, $"only {keys} configuration keys found in k8s/");
+    }
+
+    [Theory]
+    [InlineData("Silo/appsettings.json")]
+    [InlineData("Client/appsettings.json")]
+    public void AppSettings_ListOnlyExistingOptions(string file)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), file)));
+        foreach (var section in document.RootElement.EnumerateObject().Where(s => s_sections.ContainsKey(s.Name)))
+        {
+            var type = s_sections[section.Name];
+            var listed = section.Value.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var name in listed)
+            {
+                AssertOption(section.Name, name, file);
+            }
+
+            // Every option is listed with its default, so operators see them all.
+            var settable = type.GetProperties().Where(p => p.CanWrite).Select(p => p.Name);
+            Assert.Empty(settable.Except(listed));
+        }
+    }
+
+    private static void AssertOption(string section, string key, string file)
+    {
+        Assert.True(s_sections.TryGetValue(section, out var type), $"{file}: unknown configuration section '{section}'");
+        Assert.True(type.GetProperty(key) is { CanWrite: true }, $"{file}: {section}:{key} is not an option of {type.Name}");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "FitCluster.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No FitCluster.sln above {AppContext.BaseDirectory}.");
+    }
+
+    [GeneratedRegex(@"\b(Cluster|Ranking|Gateway)__(\w+)")]
+    private static partial Regex EnvironmentKey();
+}

@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Numerics.Tensors;
 using FitCluster.Model.Artifacts;
 
@@ -20,6 +23,14 @@ public sealed class LssScorer : ICandidateScorer
     private readonly float[] _columnWeight; // W_2, [d, H_u]
     private readonly float[] _columnBias;   // b_2, [d]
     private readonly float[] _projection;   // w, [d·d], row-major over S″
+    private readonly Vector256<float>[] _rowWeightVectors; // the same weights broadcast, for the fused path
+    private readonly Vector256<float>[] _rowBiasVectors;
+    private readonly Vector256<float>[] _columnWeightVectors;
+    private readonly Vector256<float>[] _columnBiasVectors;
+    private readonly Vector256<float>[] _projectionVectors;
+
+    // The fused 8-candidate kernel needs AVX2 + FMA; elsewhere the TensorPrimitives path computes the same thing.
+    private static readonly bool s_fused = Fma.IsSupported && Vector256.IsHardwareAccelerated;
 
     /// <summary>Creates the scorer from its weights (torch layout: Linear weights are [out, in]).</summary>
     public LssScorer(int userHeads, int itemHeads, int headDim, int width, float[] rowWeight, float[] rowBias, float[] columnWeight, float[] columnBias, float[] projection)
@@ -38,10 +49,18 @@ public sealed class LssScorer : ICandidateScorer
         _columnWeight = columnWeight;
         _columnBias = columnBias;
         _projection = projection;
+        _rowWeightVectors = Broadcast(rowWeight);
+        _rowBiasVectors = Broadcast(rowBias);
+        _columnWeightVectors = Broadcast(columnWeight);
+        _columnBiasVectors = Broadcast(columnBias);
+        _projectionVectors = Broadcast(projection);
     }
 
     /// <summary>H_u.</summary>
     public int UserHeads { get; }
+
+    /// <summary>Whether the AVX2/FMA 8-candidate kernel runs (default where supported); tests switch it off to check the portable path.</summary>
+    internal bool UseFusedKernel { get; init; } = s_fused;
 
     /// <summary>H_v.</summary>
     public int ItemHeads { get; }
@@ -85,7 +104,7 @@ public sealed class LssScorer : ICandidateScorer
         }
 
         var pairs = UserHeads * ItemHeads;
-        var chunk = Math.Min(ChunkSize, Math.Max(rows.Length, 1));
+        var chunk = Math.Min(ChunkSize, (Math.Max(rows.Length, 1) + 7) & ~7); // a multiple of 8: whole vectors in the fused path
         var scratch = ArrayPool<float>.Shared.Rent((pairs + (UserHeads * Width) + 1) * chunk + (ItemHeads * HeadDim));
         try
         {
@@ -97,7 +116,14 @@ public sealed class LssScorer : ICandidateScorer
             {
                 var n = Math.Min(chunk, rows.Length - start);
                 Similarities(userHeads, items, rows.Slice(start, n), similarity, chunk, itemRow);
-                ScoreChunk(similarity, rowOut, temp[..n], chunk, n, scores.Slice(start, n));
+                if (UseFusedKernel)
+                {
+                    ScoreChunkFused(similarity, chunk, n, scores.Slice(start, n));
+                }
+                else
+                {
+                    ScoreChunk(similarity, rowOut, temp[..n], chunk, n, scores.Slice(start, n));
+                }
             }
         }
         finally
@@ -192,6 +218,71 @@ public sealed class LssScorer : ICandidateScorer
             }
         }
     }
+
+    // Eq. 14–16 for 8 candidates at a time with every intermediate in registers (S′ is H_u·d vectors, S″ one at a
+    // time): the same arithmetic as ScoreChunk, without its round trips through memory.
+    private void ScoreChunkFused(ReadOnlySpan<float> similarity, int stride, int n, Span<float> scores)
+    {
+        var d = Width;
+        var pairs = UserHeads * ItemHeads;
+        Span<Vector256<float>> s = stackalloc Vector256<float>[pairs];
+        Span<Vector256<float>> rowOut = stackalloc Vector256<float>[UserHeads * d];
+        Span<float> lanes = stackalloc float[Vector256<float>.Count];
+        var rowWeight = _rowWeightVectors;
+        var rowBias = _rowBiasVectors;
+        var columnWeight = _columnWeightVectors;
+        var columnBias = _columnBiasVectors;
+        var projection = _projectionVectors;
+        for (var c = 0; c < n; c += Vector256<float>.Count)
+        {
+            for (var p = 0; p < pairs; p++)
+            {
+                s[p] = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(similarity), (nuint)((p * stride) + c));
+            }
+
+            for (var i = 0; i < UserHeads; i++)
+            {
+                for (var k = 0; k < d; k++)
+                {
+                    var acc = rowBias[k];
+                    for (var j = 0; j < ItemHeads; j++)
+                    {
+                        acc = Fma.MultiplyAdd(rowWeight[(k * ItemHeads) + j], s[(i * ItemHeads) + j], acc);
+                    }
+
+                    rowOut[(i * d) + k] = Vector256.Max(acc, Vector256<float>.Zero); // FIT, eq. 14
+                }
+            }
+
+            var score = Vector256<float>.Zero;
+            for (var a = 0; a < d; a++)
+            {
+                for (var k = 0; k < d; k++)
+                {
+                    var acc = columnBias[a];
+                    for (var i = 0; i < UserHeads; i++)
+                    {
+                        acc = Fma.MultiplyAdd(columnWeight[(a * UserHeads) + i], rowOut[(i * d) + k], acc);
+                    }
+
+                    score = Fma.MultiplyAdd(projection[(a * d) + k], Vector256.Max(acc, Vector256<float>.Zero), score); // FIT, eq. 15–16
+                }
+            }
+
+            var valid = Math.Min(Vector256<float>.Count, n - c);
+            if (valid == Vector256<float>.Count)
+            {
+                score.CopyTo(scores[c..]);
+            }
+            else
+            {
+                score.CopyTo(lanes);
+                lanes[..valid].CopyTo(scores[c..]);
+            }
+        }
+    }
+
+    private static Vector256<float>[] Broadcast(float[] values) => Array.ConvertAll(values, Vector256.Create);
 
     private void ScoreChunk(ReadOnlySpan<float> similarity, Span<float> rowOut, Span<float> temp, int stride, int n, Span<float> scores)
     {

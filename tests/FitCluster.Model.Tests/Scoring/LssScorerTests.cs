@@ -32,6 +32,30 @@ public sealed class LssScorerTests
         }
     }
 
+    [Theory]
+    [InlineData(5)]
+    [InlineData(300)]
+    public void Score_PortableAndFusedKernels_Agree(int candidates)
+    {
+        var random = new Random(candidates + 100);
+        float[][] w = [Values(random, 32), Values(random, 16), Values(random, 32), Values(random, 16), Values(random, 256)];
+        var fused = new LssScorer(2, 2, 64, 16, w[0], w[1], w[2], w[3], w[4]);
+        var portable = new LssScorer(2, 2, 64, 16, w[0], w[1], w[2], w[3], w[4]) { UseFusedKernel = false };
+        var table = RandomTable(random, 400, 2, 64, 5);
+        var user = Values(random, 5 * 128);
+        var rows = Enumerable.Range(0, candidates).Select(_ => random.Next(400)).ToArray();
+        var a = new float[candidates];
+        var b = new float[candidates];
+
+        fused.Score(user, table, rows, a);
+        portable.Score(user, table, rows, b);
+
+        for (var c = 0; c < candidates; c++)
+        {
+            Assert.True(Math.Abs(a[c] - b[c]) <= 1e-4 * Math.Max(1, Math.Abs(a[c])), $"candidate {c}: fused {a[c]}, portable {b[c]}");
+        }
+    }
+
     [Fact]
     public void ScoreReference_HandComputedOneByOne()
     {

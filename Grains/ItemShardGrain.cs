@@ -40,6 +40,11 @@ public sealed class ItemShardGrain(ModelStore store) : Grain, IItemShardGrain
         ArgumentNullException.ThrowIfNull(request);
         var started = Stopwatch.GetTimestamp();
         var rows = request.Rows;
+        if (rows.Length == 0)
+        {
+            return ValueTask.FromResult(new ShardResult([], [], 0, 0)); // a warm-up call: activation has loaded the shard
+        }
+
         var headSize = request.Branches.Length == 0 ? 0 : request.Heads.Length / request.Branches.Length;
         if (rows.Length != request.Positions.Length || request.Heads.Length != request.Branches.Length * headSize)
         {

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace FitCluster.Grains;
 
 /// <summary>
-/// The catalog of model versions. Activating a version loads and validates it on this silo first, so an operator
+/// The catalog of model versions. Activating a version loads and validates it on this silo and warms its item shards
+/// first, so an operator
 /// can roll out a new model without downtime: requests keep using the old version until the new one is proven loadable,
 /// then move to it within <see cref="RankingOptions.ActiveVersionCacheDuration"/>; requests that name a version keep it.
 /// </summary>
@@ -45,6 +46,15 @@ public sealed partial class ModelCatalogGrain(
             throw new ArgumentException($"Model version '{modelVersion}' cannot be activated: {e.Message}", nameof(modelVersion), e);
         }
 
+        // Warm the version's shards on their silos before switching, so the first requests do not pay their loading.
+        var shards = store.Options.ShardCount;
+        var warm = new Task<ShardResult>[shards];
+        for (var s = 0; s < shards; s++)
+        {
+            warm[s] = GrainFactory.GetGrain<IItemShardGrain>(s, modelVersion, null).ScoreAsync(new ShardRequest([], [], [], [], 1), cancellationToken).AsTask();
+        }
+
+        await Task.WhenAll(warm);
         var previous = state.State.ActiveVersion;
         state.State.ActiveVersion = modelVersion;
         await state.WriteStateAsync(cancellationToken);

@@ -3,12 +3,17 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace FitCluster.Silo;
 
-/// <summary>Ready when the artifact store lists at least one model version.</summary>
-public sealed class ModelStoreHealthCheck(ModelStore store) : IHealthCheck
+/// <summary>Ready when the artifact store lists at least one model version and the active one has been warmed.</summary>
+public sealed class ModelStoreHealthCheck(ModelStore store, ModelWarmupService warmup) : IHealthCheck
 {
     /// <inheritdoc />
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (!warmup.Completion.IsCompleted)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("Warming the active model version."));
+        }
+
         try
         {
             var versions = store.ListVersions();

@@ -46,9 +46,11 @@ public static class SiloHostingExtensions
         return builder;
     }
 
-    /// <summary>Liveness (the process answers) and readiness (the artifact store is readable and holds a model version).</summary>
+    /// <summary>Liveness (the process answers) and readiness (the active model version is warm), and the warm-up itself.</summary>
     public static IServiceCollection AddSiloHealthChecks(this IServiceCollection services)
     {
+        services.AddSingleton<ModelWarmupService>();
+        services.AddHostedService(provider => provider.GetRequiredService<ModelWarmupService>());
         services.AddHealthChecks()
             .AddCheck("live", () => HealthCheckResult.Healthy(), tags: ["live"])
             .AddCheck<ModelStoreHealthCheck>("models", tags: ["ready"]);

@@ -30,8 +30,15 @@ public sealed partial class ModelWarmupService(IGrainFactory grains, ModelStore 
                 return;
             }
 
-            await grains.GetGrain<IModelCatalogGrain>(RankingServiceCollectionExtensions.CatalogKey).ActivateAsync(version, stoppingToken);
+            // Warm without activating: another silo or an operator may switch versions meanwhile, and that must stand.
             var model = store.Get(version);
+            var shards = new Task<ShardResult>[model.Shards.ShardCount];
+            for (var s = 0; s < shards.Length; s++)
+            {
+                shards[s] = grains.GetGrain<IItemShardGrain>(s, version, null).ScoreAsync(new ShardRequest([], [], [], [], 1), stoppingToken).AsTask();
+            }
+
+            await Task.WhenAll(shards);
             var golden = GoldenSet.Read(model.Artifact.PathOf(model.Artifact.Manifest.Golden.File));
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             for (var round = 0; round < Rounds && golden.Requests.Count > 0; round++)
@@ -45,9 +52,9 @@ public sealed partial class ModelWarmupService(IGrainFactory grains, ModelStore 
             var elapsedMs = (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             LogWarmed(logger, version, Rounds, elapsedMs);
         }
-        catch (Exception e) when (e is ArtifactException or ArgumentException or KeyNotFoundException or IOException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogWarmupFailed(logger, e.Message); // the silo still serves; requests report the model's problem themselves
+            LogWarmupFailed(logger, e.Message); // never stops the silo: it still serves, and requests report any model problem themselves
         }
         finally
         {

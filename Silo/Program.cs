@@ -9,4 +9,14 @@ builder.Services.AddSiloHealthChecks();
 
 var app = builder.Build();
 app.MapSiloHealthChecks();
-app.Run();
+try
+{
+    app.Run();
+}
+catch (Microsoft.Extensions.Options.OptionsValidationException e)
+{
+    Console.Error.WriteLine($"fitcluster silo: invalid configuration: {string.Join(" ", e.Failures)}");
+    return 2;
+}
+
+return 0;

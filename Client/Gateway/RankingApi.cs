@@ -32,7 +32,16 @@ public static class RankingApi
             return TypedResults.ValidationProblem(errors, title: "The rank request is invalid.");
         }
 
-        var response = await grains.GetGrain<IRankingGrain>(CoordinatorKey).RankAsync(request, cancellationToken);
+        RankResponse response;
+        try
+        {
+            response = await grains.GetGrain<IRankingGrain>(CoordinatorKey).RankAsync(request, cancellationToken);
+        }
+        catch (Exception e) when (IsClusterUnavailable(e))
+        {
+            return Unavailable(e);
+        }
+
         if (response.Error is { } error)
         {
             var status = error.Code switch
@@ -64,8 +73,27 @@ public static class RankingApi
             timings));
     }
 
-    private static async Task<Ok<ModelCatalog>> ModelsAsync(IGrainFactory grains, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await grains.GetGrain<IModelCatalogGrain>("default").GetAsync(cancellationToken));
+    private static async Task<Results<Ok<ModelCatalog>, ProblemHttpResult>> ModelsAsync(IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return TypedResults.Ok(await grains.GetGrain<IModelCatalogGrain>("default").GetAsync(cancellationToken));
+        }
+        catch (Exception e) when (IsClusterUnavailable(e))
+        {
+            return Unavailable(e);
+        }
+    }
+
+    // A silo that died (until the cluster declares it dead, ~10–20 s), or no silo at all: retryable, so 503.
+    private static bool IsClusterUnavailable(Exception e) =>
+        e is OrleansMessageRejectionException or SiloUnavailableException or TimeoutException
+        || (e is OrleansException && e is not ArgumentException);
+
+    private static ProblemHttpResult Unavailable(Exception e) => TypedResults.Problem(
+        $"The cluster could not serve the request right now ({e.GetType().Name}: {e.Message}); retry shortly.",
+        statusCode: StatusCodes.Status503ServiceUnavailable, title: "cluster_unavailable",
+        extensions: new Dictionary<string, object?> { ["code"] = "cluster_unavailable", ["retry_after_seconds"] = 1 });
 
     private static async Task<Results<Ok<ModelCatalog>, ProblemHttpResult>> ActivateAsync(string version, IGrainFactory grains, CancellationToken cancellationToken)
     {
@@ -76,6 +104,10 @@ public static class RankingApi
         catch (ArgumentException e)
         {
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "cannot_activate");
+        }
+        catch (Exception e) when (IsClusterUnavailable(e))
+        {
+            return Unavailable(e);
         }
     }
 }

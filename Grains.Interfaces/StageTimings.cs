@@ -1,8 +1,8 @@
 namespace FitCluster.Grains.Interfaces;
 
 /// <summary>Where a request's time went, in milliseconds, as the coordinator saw it.</summary>
-/// <param name="ResolveMs">Model choice, id lookups, validation, shard partition.</param>
-/// <param name="UserTowerMs">The user tower call.</param>
+/// <param name="ResolveMs">Model choice, validation, resolving the user's features and behaviours.</param>
+/// <param name="UserTowerMs">The user tower call, with the candidates' id lookups and shard partition overlapped.</param>
 /// <param name="ScatterGatherMs">All shard calls, from the first sent to the last answered.</param>
 /// <param name="MergeMs">Merging the partial top-k lists.</param>
 /// <param name="TotalMs">The whole coordinator call.</param>

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Load test of the cluster through the gateway: 1 silo, then 3 silos (one machine, localhost clustering), each at a
+# fixed moderate rate and at saturation. Appends rows to OUT (Markdown) via bench/FitCluster.LoadTest.
+# Usage: bench/cluster-load.sh ARTIFACT_DIR OUT.md [RATE] [CONCURRENCY] [DURATION]
+# Build first (./fit build). Stop other CPU work: 2 cores are easily disturbed.
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ARTIFACT="$(cd "$1" && pwd)"; OUT="$2"; RATE="${3:-100}"; CONCURRENCY="${4:-4}"; DURATION="${5:-30s}"
+SILO="$REPO/Silo/bin/Release/net10.0/FitCluster.Silo.dll"
+CLIENT="$REPO/Client/bin/Release/net10.0/FitCluster.Client.dll"
+LOAD="$REPO/bench/FitCluster.LoadTest/bin/Release/net10.0/FitCluster.LoadTest.dll"
+LOGS="$(mktemp -d)"
+pids=()
+stop_all() { for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done; for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done; pids=(); }
+trap stop_all EXIT
+
+wait_ready() {
+  for _ in $(seq 1 120); do
+    if curl -sf "$1" >/dev/null 2>&1; then return 0; fi
+    sleep 0.5
+  done
+  echo "not ready: $1 (logs in $LOGS)" >&2; exit 1
+}
+
+run_set() {
+  local silos="$1" label="$2"
+  for i in $(seq 0 $((silos - 1))); do
+    dotnet "$SILO" "--Ranking:ArtifactRoot=$ARTIFACT" "--Cluster:SiloPort=$((11111 + i))" "--Cluster:GatewayPort=$((30000 + i))" \
+      "--Urls=http://127.0.0.1:$((5080 + i))" >"$LOGS/silo$i.log" 2>&1 & pids+=($!)
+    wait_ready "http://127.0.0.1:$((5080 + i))/health/ready"
+  done
+  dotnet "$CLIENT" gateway --urls http://127.0.0.1:8080 >"$LOGS/gateway.log" 2>&1 & pids+=($!)
+  wait_ready http://127.0.0.1:8080/v1/models
+  dotnet "$LOAD" --artifact "$ARTIFACT" --rate "$RATE" --duration "$DURATION" --warmup 10s --label "$label" --out "$OUT"
+  dotnet "$LOAD" --artifact "$ARTIFACT" --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup 10s --label "$label" --out "$OUT"
+  stop_all
+}
+
+run_set 1 "1 silo"
+run_set 3 "3 silos (one machine)"
+echo "results appended to $OUT; process logs in $LOGS"

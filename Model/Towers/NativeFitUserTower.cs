@@ -13,8 +13,7 @@ namespace FitCluster.Model.Towers;
 /// <remarks>Immutable and thread-safe; scratch is rented per call.</remarks>
 public sealed class NativeFitUserTower : IUserTower
 {
-    private readonly float[][] _userEmbeddings; // per field [V_f, e]
-    private readonly float[] _itemAttributes;   // e_c per item index, [V, D]
+    private readonly FeatureTables _features;
     private readonly float[] _keyWeight;        // [N, D, H1]: W_k + W_d + W_p·diag(q*_n), FIT eq. 19 folded per branch
     private readonly float[] _keyBias;          // [N, H1]: q*_n (W_q − W_d)ᵀ + b
     private readonly DiceLayer _dice0;
@@ -26,31 +25,20 @@ public sealed class NativeFitUserTower : IUserTower
     private readonly float[] _pooledWeight;     // [D, T0]
     private readonly float[] _branchBias;       // [N, T0]: q*_n's part of eq. 20 through the first layer, plus its bias
     private readonly DenseLayer[] _towerLayers; // layers 1.. of the user tower, then the LSS user heads (eq. 11)
-    private readonly int _embeddingDim;
     private readonly int _attributeDim;
     private readonly int _hidden0;
     private readonly int _firstWidth;
     private readonly int _maxSequence;
-    private readonly int _itemVocab;
 
     private NativeFitUserTower(IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims, IReadOnlyList<FeatureVocabulary> userFields)
     {
-        _embeddingDim = dims.EmbeddingDim;
+        _features = new FeatureTables(tensors, dims, userFields);
         _attributeDim = dims.ItemAttributeDim;
         _maxSequence = dims.SequenceLength;
         BranchCount = dims.MetaSize;
         HeadSize = dims.UserHeadSize;
         var n = dims.MetaSize;
         var d = dims.ItemAttributeDim;
-        _userEmbeddings = new float[userFields.Count][];
-        for (var f = 0; f < userFields.Count; f++)
-        {
-            _userEmbeddings[f] = TensorLookup.Require(tensors, $"user.embedding.{userFields[f].Name}", userFields[f].Labels.Count, _embeddingDim);
-        }
-
-        _itemVocab = dims.ItemCount + 1;
-        _itemAttributes = TensorLookup.Require(tensors, "item.attributes", _itemVocab, d);
-
         var hidden = dims.AttentionHidden;
         _hidden0 = hidden[0];
         _keyWeight = TensorLookup.Require(tensors, "attention.fc0.weight", n, d, _hidden0);
@@ -71,7 +59,7 @@ public sealed class NativeFitUserTower : IUserTower
 
         var tower = dims.TowerHidden;
         _firstWidth = tower[0];
-        var userDim = userFields.Count * _embeddingDim;
+        var userDim = _features.UserDim;
         _userWeight = TensorLookup.Require(tensors, "user_tower.fc0.user_weight", userDim, tower[0]);
         _pooledWeight = TensorLookup.Require(tensors, "user_tower.fc0.pooled_weight", d, tower[0]);
         _branchBias = TensorLookup.Require(tensors, "user_tower.fc0.branch_bias", n, tower[0]);
@@ -115,10 +103,10 @@ public sealed class NativeFitUserTower : IUserTower
     /// <inheritdoc />
     public void Compute(ReadOnlySpan<int> userFields, ReadOnlySpan<int> behaviours, Span<float> heads)
     {
-        if (userFields.Length != _userEmbeddings.Length || behaviours.Length > _maxSequence || heads.Length != BranchCount * HeadSize)
+        if (userFields.Length != _features.FieldCount || behaviours.Length > _maxSequence || heads.Length != BranchCount * HeadSize)
         {
             ThrowHelper.ShapeMismatch(
-                $"FIT user tower: {userFields.Length} user fields (expected {_userEmbeddings.Length}), {behaviours.Length} behaviours " +
+                $"FIT user tower: {userFields.Length} user fields (expected {_features.FieldCount}), {behaviours.Length} behaviours " +
                 $"(at most {_maxSequence}), {heads.Length} head values (expected {BranchCount * HeadSize})");
         }
 
@@ -131,7 +119,7 @@ public sealed class NativeFitUserTower : IUserTower
             widest = Math.Max(widest, layer.Outputs);
         }
 
-        var userDim = _userEmbeddings.Length * _embeddingDim;
+        var userDim = _features.UserDim;
         var sizes = new ScratchLayout(userDim, Math.Max(length, 1) * d, Math.Max(length, 1) * widest, n * d, n * widest);
         var scratch = ArrayPool<float>.Shared.Rent(sizes.Total);
         try
@@ -144,27 +132,10 @@ public sealed class NativeFitUserTower : IUserTower
             var rowsA = scratch.AsSpan(sizes.RowsA, n * widest);
             var rowsB = scratch.AsSpan(sizes.RowsB, n * widest);
 
-            for (var f = 0; f < userFields.Length; f++)
-            {
-                var index = userFields[f];
-                var table = _userEmbeddings[f];
-                if ((uint)index >= (uint)(table.Length / _embeddingDim))
-                {
-                    ThrowHelper.ShapeMismatch($"user field {f} index {index} outside its vocabulary of {table.Length / _embeddingDim}");
-                }
-
-                table.AsSpan(index * _embeddingDim, _embeddingDim).CopyTo(user.Slice(f * _embeddingDim));
-            }
-
+            _features.CopyUser(userFields, user);
             for (var l = 0; l < length; l++)
             {
-                var item = behaviours[l];
-                if ((uint)item >= (uint)_itemVocab)
-                {
-                    ThrowHelper.ShapeMismatch($"behaviour item index {item} outside 0..{_itemVocab - 1}");
-                }
-
-                _itemAttributes.AsSpan(item * d, d).CopyTo(keys.Slice(l * d)); // e_c of each behaviour (FIT, eq. 4)
+                _features.Attributes(behaviours[l]).CopyTo(keys.Slice(l * d)); // e_c of each behaviour (FIT, eq. 4)
             }
 
             if (length == 0)

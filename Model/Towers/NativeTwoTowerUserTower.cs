@@ -11,31 +11,20 @@ namespace FitCluster.Model.Towers;
 /// <remarks>Immutable and thread-safe; scratch is rented per call.</remarks>
 public sealed class NativeTwoTowerUserTower : IUserTower
 {
-    private readonly float[][] _userEmbeddings;
-    private readonly float[] _itemAttributes;
+    private readonly FeatureTables _features;
     private readonly DenseLayer[] _layers;
     private readonly float _scale;
-    private readonly int _embeddingDim;
     private readonly int _attributeDim;
     private readonly int _maxSequence;
-    private readonly int _itemVocab;
     private readonly int _widest;
 
     private NativeTwoTowerUserTower(IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims, IReadOnlyList<FeatureVocabulary> userFields)
     {
-        _embeddingDim = dims.EmbeddingDim;
+        _features = new FeatureTables(tensors, dims, userFields);
         _attributeDim = dims.ItemAttributeDim;
         _maxSequence = dims.SequenceLength;
-        _itemVocab = dims.ItemCount + 1;
-        _userEmbeddings = new float[userFields.Count][];
-        for (var f = 0; f < userFields.Count; f++)
-        {
-            _userEmbeddings[f] = TensorLookup.Require(tensors, $"user.embedding.{userFields[f].Name}", userFields[f].Labels.Count, _embeddingDim);
-        }
-
-        _itemAttributes = TensorLookup.Require(tensors, "item.attributes", _itemVocab, _attributeDim);
         var tower = dims.TowerHidden;
-        var inputs = (userFields.Count * _embeddingDim) + _attributeDim;
+        var inputs = _features.UserDim + _attributeDim;
         _layers = new DenseLayer[tower.Count];
         _widest = inputs;
         for (var i = 0; i < tower.Count; i++)
@@ -77,10 +66,10 @@ public sealed class NativeTwoTowerUserTower : IUserTower
     /// <inheritdoc />
     public void Compute(ReadOnlySpan<int> userFields, ReadOnlySpan<int> behaviours, Span<float> heads)
     {
-        if (userFields.Length != _userEmbeddings.Length || behaviours.Length > _maxSequence || heads.Length != HeadSize)
+        if (userFields.Length != _features.FieldCount || behaviours.Length > _maxSequence || heads.Length != HeadSize)
         {
             ThrowHelper.ShapeMismatch(
-                $"Two-Tower user tower: {userFields.Length} user fields (expected {_userEmbeddings.Length}), {behaviours.Length} behaviours " +
+                $"Two-Tower user tower: {userFields.Length} user fields (expected {_features.FieldCount}), {behaviours.Length} behaviours " +
                 $"(at most {_maxSequence}), {heads.Length} head values (expected {HeadSize})");
         }
 
@@ -89,28 +78,12 @@ public sealed class NativeTwoTowerUserTower : IUserTower
         {
             var x = scratch.AsSpan(0, _widest);
             var y = scratch.AsSpan(_widest, _widest);
-            var e = _embeddingDim;
-            for (var f = 0; f < userFields.Length; f++)
-            {
-                var table = _userEmbeddings[f];
-                if ((uint)userFields[f] >= (uint)(table.Length / e))
-                {
-                    ThrowHelper.ShapeMismatch($"user field {f} index {userFields[f]} outside its vocabulary of {table.Length / e}");
-                }
-
-                table.AsSpan(userFields[f] * e, e).CopyTo(x.Slice(f * e));
-            }
-
-            var pooled = x.Slice(userFields.Length * e, _attributeDim);
+            _features.CopyUser(userFields, x);
+            var pooled = x.Slice(_features.UserDim, _attributeDim);
             pooled.Clear();
             foreach (var item in behaviours)
             {
-                if ((uint)item >= (uint)_itemVocab)
-                {
-                    ThrowHelper.ShapeMismatch($"behaviour item index {item} outside 0..{_itemVocab - 1}");
-                }
-
-                TensorPrimitives.Add(pooled, _itemAttributes.AsSpan(item * _attributeDim, _attributeDim), pooled);
+                TensorPrimitives.Add(pooled, _features.Attributes(item), pooled);
             }
 
             TensorPrimitives.Divide(pooled, Math.Max(behaviours.Length, 1), pooled); // FIT, eq. 18: average pooling

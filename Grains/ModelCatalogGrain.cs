@@ -47,14 +47,7 @@ public sealed partial class ModelCatalogGrain(
         }
 
         // Warm the version's shards on their silos before switching, so the first requests do not pay their loading.
-        var shards = store.Options.ShardCount;
-        var warm = new Task<ShardResult>[shards];
-        for (var s = 0; s < shards; s++)
-        {
-            warm[s] = GrainFactory.GetGrain<IItemShardGrain>(s, modelVersion, null).ScoreAsync(new ShardRequest([], [], [], [], 1), cancellationToken).AsTask();
-        }
-
-        await Task.WhenAll(warm);
+        await ShardWarmup.WarmAsync(GrainFactory, modelVersion, store.Options.ShardCount, cancellationToken);
         var previous = state.State.ActiveVersion;
         state.State.ActiveVersion = modelVersion;
         await state.WriteStateAsync(cancellationToken);

@@ -25,6 +25,10 @@ public sealed partial class ModelStore : IDisposable
     private readonly ConcurrentDictionary<string, Lazy<LoadedModel>> _models = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _folders = new(StringComparer.Ordinal);
 
+    // Parsed manifests by path and write time: the catalog lists versions on every active-version refresh (each second
+    // per silo) and readiness probes do too; only a new or rewritten manifest is read and parsed again.
+    private readonly ConcurrentDictionary<string, (DateTime WrittenUtc, ModelManifest Manifest)> _manifests = new(StringComparer.Ordinal);
+
     /// <summary>Creates the store.</summary>
     public ModelStore(IOptions<RankingOptions> options, ILogger<ModelStore> logger)
     {
@@ -51,11 +55,20 @@ public sealed partial class ModelStore : IDisposable
 
             try
             {
-                var manifest = JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(path), ArtifactJson.Options);
-                if (manifest is null)
+                var written = File.GetLastWriteTimeUtc(path);
+                if (!_manifests.TryGetValue(path, out var cached) || cached.WrittenUtc != written)
                 {
-                    continue;
+                    var parsed = JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(path), ArtifactJson.Options);
+                    if (parsed is null)
+                    {
+                        continue;
+                    }
+
+                    cached = (written, parsed);
+                    _manifests[path] = cached;
                 }
+
+                var manifest = cached.Manifest;
 
                 if (_folders.TryGetValue(manifest.ModelVersion, out var known) && known != folder && Directory.Exists(known))
                 {

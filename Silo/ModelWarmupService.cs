@@ -32,13 +32,7 @@ public sealed partial class ModelWarmupService(IGrainFactory grains, ModelStore 
 
             // Warm without activating: another silo or an operator may switch versions meanwhile, and that must stand.
             var model = store.Get(version);
-            var shards = new Task<ShardResult>[model.Shards.ShardCount];
-            for (var s = 0; s < shards.Length; s++)
-            {
-                shards[s] = grains.GetGrain<IItemShardGrain>(s, version, null).ScoreAsync(new ShardRequest([], [], [], [], 1), stoppingToken).AsTask();
-            }
-
-            await Task.WhenAll(shards);
+            await ShardWarmup.WarmAsync(grains, version, model.Shards.ShardCount, stoppingToken);
             var golden = GoldenSet.Read(model.Artifact.PathOf(model.Artifact.Manifest.Golden.File));
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             for (var round = 0; round < Rounds && golden.Requests.Count > 0; round++)

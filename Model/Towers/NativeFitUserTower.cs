@@ -29,6 +29,7 @@ public sealed class NativeFitUserTower : IUserTower
     private readonly int _hidden0;
     private readonly int _firstWidth;
     private readonly int _maxSequence;
+    private readonly int _widest; // widest activation row: sizes the per-call scratch
 
     private NativeFitUserTower(IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims, IReadOnlyList<FeatureVocabulary> userFields)
     {
@@ -71,6 +72,7 @@ public sealed class NativeFitUserTower : IUserTower
                 TensorLookup.Require(tensors, $"user_tower.fc{i}.bias", tower[i]), tower[i - 1], tower[i], relu: true);
         }
 
+        _widest = Math.Max(Math.Max(_hidden0, tower.Max()), HeadSize);
         _towerLayers[^1] = new DenseLayer(
             TensorLookup.Require(tensors, "user_heads.weight", tower[^1], HeadSize),
             TensorLookup.Require(tensors, "user_heads.bias", HeadSize), tower[^1], HeadSize, relu: false);
@@ -113,12 +115,7 @@ public sealed class NativeFitUserTower : IUserTower
         var n = BranchCount;
         var d = _attributeDim;
         var length = behaviours.Length;
-        var widest = Math.Max(_hidden0, _firstWidth);
-        foreach (var layer in _towerLayers)
-        {
-            widest = Math.Max(widest, layer.Outputs);
-        }
-
+        var widest = _widest;
         var userDim = _features.UserDim;
         var sizes = new ScratchLayout(userDim, Math.Max(length, 1) * d, Math.Max(length, 1) * widest, n * d, n * widest);
         var scratch = ArrayPool<float>.Shared.Rent(sizes.Total);

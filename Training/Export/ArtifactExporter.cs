@@ -46,14 +46,14 @@ public static class ArtifactExporter
         }
 
         var fit = model as FitModel;
-        if (model is not (FitModel or TwoTowerModel) || fit?.MetaQuery is null && fit is not null)
+        if (model is not (TwoTowerModel or FitModel { MetaQuery: not null }))
         {
             throw new ArgumentException($"Model '{model.Options.Name}' cannot be served by a two-tower system (it needs the candidate in the user tower); export FIT or Two-Tower.");
         }
 
         var watch = Stopwatch.StartNew();
         model.eval();
-        var log_ = splits.Log;
+        var interactions = splits.Log;
         var staging = directory.TrimEnd('/', '\\') + ".partial";
         if (Directory.Exists(staging))
         {
@@ -64,25 +64,25 @@ public static class ArtifactExporter
         var dims = Dims(model, splits);
         var isFit = fit is not null;
 
-        var table = ItemTableOf(model, log_.ItemVocabSize, dims, options.Half);
+        var table = ItemTableOf(model, interactions.ItemVocabSize, dims, options.Half);
         table.Write(Path.Combine(staging, ItemTableFile));
         log($"item table: {table.Count:N0} items × {dims.ItemHeads} × {dims.HeadDim} ({(table.IsHalf ? "float16" : "float32")}, {table.BytesPerItem} bytes per item)");
 
-        var tensors = isFit ? ModelFolding.Fit(fit!, log_) : ModelFolding.TwoTower((TwoTowerModel)model, log_);
+        var tensors = isFit ? ModelFolding.Fit(fit!, interactions) : ModelFolding.TwoTower((TwoTowerModel)model, interactions);
         var entries = WeightsFile.Write(Path.Combine(staging, WeightsFileName), tensors);
         var byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
-        var version = ModelVersion(model, log_.Name);
+        var version = ModelVersion(model, interactions.Name);
         var metadata = new Dictionary<string, string>
         {
             ["fitcluster.model_version"] = version,
             ["fitcluster.model_kind"] = isFit ? ModelKinds.Fit : ModelKinds.TwoTower,
         };
-        var userFieldNames = log_.UserFields.Select(f => f.Name).ToArray();
+        var userFieldNames = interactions.UserFields.Select(f => f.Name).ToArray();
         File.WriteAllBytes(Path.Combine(staging, UserTowerFile), isFit
             ? OnnxGraphs.FitUserTower(byName, dims, userFieldNames, metadata)
             : OnnxGraphs.TwoTowerUserTower(byName, dims, userFieldNames, metadata));
-        File.WriteAllBytes(Path.Combine(staging, ItemTowerFile), OnnxGraphs.ItemTower(ItemTowerWeightsOf(model, log_), dims, isFit, metadata));
+        File.WriteAllBytes(Path.Combine(staging, ItemTowerFile), OnnxGraphs.ItemTower(ItemTowerWeightsOf(model, interactions), dims, isFit, metadata));
 
         var golden = GoldenSetOf(model, splits, options);
         File.WriteAllText(Path.Combine(staging, GoldenFile), System.Text.Json.JsonSerializer.Serialize(golden, ArtifactJson.Options));
@@ -96,12 +96,12 @@ public static class ArtifactExporter
             ModelKind = isFit ? ModelKinds.Fit : ModelKinds.TwoTower,
             ModelName = model.Options.Name,
             CreatedUtc = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-            Dataset = log_.Name,
+            Dataset = interactions.Name,
             Metrics = Metrics(run),
             Dims = dims,
-            UserFields = log_.UserFields.Select(f => new FeatureVocabulary(f.Name, f.Labels, f.Width)).ToArray(),
-            ItemFields = log_.ItemFields.Select(f => new FeatureVocabulary(f.Name, f.Labels, f.Width)).ToArray(),
-            ItemKeys = Enumerable.Range(1, log_.ItemVocabSize - 1).Select(log_.ItemKey).ToArray(),
+            UserFields = interactions.UserFields.Select(f => new FeatureVocabulary(f.Name, f.Labels, f.Width)).ToArray(),
+            ItemFields = interactions.ItemFields.Select(f => new FeatureVocabulary(f.Name, f.Labels, f.Width)).ToArray(),
+            ItemKeys = Enumerable.Range(1, interactions.ItemVocabSize - 1).Select(interactions.ItemKey).ToArray(),
             Scorer = isFit ? ScorerKinds.Lss : ScorerKinds.Dot,
             ItemTable = new ItemTableEntry(ItemTableFile, table.IsHalf ? "float16" : "float32"),
             Tensors = entries,
@@ -109,7 +109,7 @@ public static class ArtifactExporter
             UserTower = new OnnxGraphEntry(UserTowerFile,
                 new Dictionary<string, IReadOnlyList<long>> { ["user_fields"] = [-1, userFieldNames.Length], ["sequence"] = [-1, -1] },
                 new Dictionary<string, IReadOnlyList<long>> { ["user_heads"] = [-1, dims.MetaSize, dims.UserHeads, dims.HeadDim] }),
-            ItemTower = new OnnxGraphEntry(ItemTowerFile, ItemTowerInputs(log_), ItemTowerOutputs(dims, isFit)),
+            ItemTower = new OnnxGraphEntry(ItemTowerFile, ItemTowerInputs(interactions), ItemTowerOutputs(dims, isFit)),
             Golden = new GoldenEntry(GoldenFile, pairs, options.Half ? HalfTolerance : SingleTolerance),
             Verification = new Dictionary<string, double>(),
             Files = new Dictionary<string, FileEntry>(),

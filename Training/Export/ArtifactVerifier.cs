@@ -78,7 +78,7 @@ internal static class ArtifactVerifier
             using (var scope = NewDisposeScope())
             using (var noGrad = no_grad())
             {
-                var userIndex = UserIndexOf(splits.Log, user.Fields);
+                var userIndex = user.Fields[0] - 1; // the first user field is the user id, whose vocabulary index is user index + 1
                 var input = ArtifactExporter.Input(splits.Log, userIndex, user.Behaviours, [1]);
                 expected = model switch
                 {
@@ -95,12 +95,6 @@ internal static class ArtifactVerifier
         }
 
         return worst;
-    }
-
-    private static int UserIndexOf(InteractionLog log, int[] fields)
-    {
-        // The first user field is the user id, whose vocabulary index is user index + 1.
-        return fields[0] - 1;
     }
 
     private static (double MaxDiff, int IndexMismatches) ItemTowerDifference(ModelArtifact artifact, InteractionLog log)

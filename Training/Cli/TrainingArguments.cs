@@ -35,6 +35,9 @@ public sealed class TrainingArguments
     /// <summary><c>--dropout</c>.</summary>
     public Option<double> Dropout { get; } = new("--dropout") { Description = "Dropout after hidden tower layers", DefaultValueFactory = _ => 0.0 };
 
+    /// <summary><c>--temperature-epochs</c>.</summary>
+    public Option<double> TemperatureEpochs { get; } = new("--temperature-epochs") { Description = "FIT: epochs over which the soft query's τ decays to its floor (eq. 23; paper: 1)", DefaultValueFactory = _ => 1.0 };
+
     /// <summary><c>--patience</c>.</summary>
     public Option<int> Patience { get; } = new("--patience") { Description = "Epochs without improvement before stopping", DefaultValueFactory = _ => 2 };
 
@@ -56,7 +59,7 @@ public sealed class TrainingArguments
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Dataset, Data, Epochs, Seed, DataSeed, BatchSize, LearningRate, WeightDecay, Dropout, Patience, MaxUsers, MetaSize, Heads, HeadDim, Threads })
+        foreach (var option in new Option[] { Dataset, Data, Epochs, Seed, DataSeed, BatchSize, LearningRate, WeightDecay, Dropout, TemperatureEpochs, Patience, MaxUsers, MetaSize, Heads, HeadDim, Threads })
         {
             command.Add(option);
         }
@@ -78,6 +81,7 @@ public sealed class TrainingArguments
         LearningRate = parse.GetValue(LearningRate),
         WeightDecay = parse.GetValue(WeightDecay),
         Patience = parse.GetValue(Patience),
+        TemperatureEpochs = parse.GetValue(TemperatureEpochs),
         Threads = parse.GetValue(Threads),
     };
 

@@ -15,6 +15,12 @@ public sealed record TrainOptions
     /// <summary>L2 weight decay added by Adam (0 = none, the paper's setting).</summary>
     public double WeightDecay { get; init; }
 
+    /// <summary>
+    /// Epochs over which the soft query's temperature decays from 1 to its floor (FIT, eq. 23's threshold, in epochs).
+    /// Default 1: the paper's threshold of one epoch's steps (§5.1.4).
+    /// </summary>
+    public double TemperatureEpochs { get; init; } = 1.0;
+
     /// <summary>Seed for parameter initialisation and shuffling.</summary>
     public int Seed { get; init; } = 42;
 

@@ -22,6 +22,11 @@ public static class Trainer
         ITrainingObserver observer,
         CancellationToken cancellationToken = default)
     {
+        if (!(options.TemperatureEpochs > 0) || double.IsInfinity(options.TemperatureEpochs))
+        {
+            throw new ArgumentException($"TemperatureEpochs must be a positive number of epochs, got {options.TemperatureEpochs}.", nameof(options));
+        }
+
         var threads = options.Threads ?? Environment.ProcessorCount;
         set_num_threads(threads);
         manual_seed(options.Seed);
@@ -38,7 +43,8 @@ public static class Trainer
 
         var rng = new Random(options.Seed);
         var stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
-        var schedule = new TemperatureSchedule(stepsPerEpoch); // FIT §5.1.4: threshold = steps in one epoch
+        // FIT §5.1.4: threshold = steps in one epoch (TemperatureEpochs = 1); longer decays are an option to study
+        var schedule = new TemperatureSchedule(Math.Max(1, (long)Math.Round(stepsPerEpoch * options.TemperatureEpochs)));
         var history = new List<EpochRecord>();
         Dictionary<string, Tensor>? best = null;
         var bestEpoch = 0;

@@ -30,6 +30,31 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void Train_TemperatureEpochsTwo_TauHalfwayAfterOneEpoch()
+    {
+        var observer = new RecordingObserver();
+        var options = new TrainOptions { Epochs = 1, Seed = 2, TemperatureEpochs = 2 };
+        var (run, model, _) = Trainer.Train(s_synthetic.Value, ModelOptions.Preset("fit"), options, observer, TestContext.Current.CancellationToken);
+        model.Dispose();
+
+        // FIT, eq. 23 with threshold = 2 epochs of steps: τ(step) = 1 − step / (2 · stepsPerEpoch).
+        var steps = observer.Steps.Count;
+        Assert.Equal(1, run.EpochsRun);
+        Assert.Equal(1.0 - ((double)(steps - 1) / (2 * steps)), observer.Steps[^1].Temperature, 9);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-1.0)]
+    [InlineData(double.NaN)]
+    public void Train_TemperatureEpochsNotPositive_Throws(double epochs)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Trainer.Train(
+            s_synthetic.Value, ModelOptions.Preset("fit"), new TrainOptions { Epochs = 1, TemperatureEpochs = epochs }, new RecordingObserver(), TestContext.Current.CancellationToken));
+        Assert.Contains("TemperatureEpochs", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Train_TwoTowerSameSeedTwice_IdenticalMetrics()
     {
         var options = new TrainOptions { Epochs = 1, Seed = 5 };

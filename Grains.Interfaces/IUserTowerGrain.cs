@@ -1,6 +1,6 @@
 namespace FitCluster.Grains.Interfaces;
 
-/// <summary>Runs a model version's user tower: all N branches' user heads for one user (FIT §4.3.2).</summary>
+/// <summary>Runs a model version's user tower: the N branches' user heads for one user (FIT §4.3.2), or a range of them.</summary>
 /// <remarks>Key: the model version. A stateless worker: CPU-bound, one activation per core as load requires.</remarks>
 [Alias("fit.IUserTowerGrain")]
 public interface IUserTowerGrain : IGrainWithStringKey

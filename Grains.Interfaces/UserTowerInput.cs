@@ -5,5 +5,7 @@ namespace FitCluster.Grains.Interfaces;
 /// <summary>A user resolved to vocabulary indices: the user tower's input.</summary>
 /// <param name="Fields">Vocabulary index per user feature, in the model's order (0 = unknown).</param>
 /// <param name="Behaviours">Item indices of the known behaviours, oldest first, at most the sequence length.</param>
+/// <param name="FirstBranch">First branch to compute (a coordinator splits the N branches over several cores).</param>
+/// <param name="BranchCount">Branches to compute from <paramref name="FirstBranch"/>; 0 = all of them.</param>
 [GenerateSerializer, Immutable, Alias("fit.UserTowerInput")]
-public sealed record UserTowerInput(ImmutableArray<int> Fields, ImmutableArray<int> Behaviours);
+public sealed record UserTowerInput(ImmutableArray<int> Fields, ImmutableArray<int> Behaviours, int FirstBranch = 0, int BranchCount = 0);

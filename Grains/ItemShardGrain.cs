@@ -45,20 +45,22 @@ public sealed class ItemShardGrain(ModelStore store) : Grain, IItemShardGrain
             return ValueTask.FromResult(new ShardResult([], [], 0, 0)); // a warm-up call: activation has loaded the shard
         }
 
-        var headSize = request.Branches.Length == 0 ? 0 : request.Heads.Length / request.Branches.Length;
-        if (rows.Length != request.Positions.Length || request.Heads.Length != request.Branches.Length * headSize)
+        var whole = request.Branches.Length == 0; // every branch sent, in order: score straight from the request's array
+        var headSize = whole ? request.Heads.Length / _metaSize : request.Heads.Length / request.Branches.Length;
+        if (rows.Length != request.Positions.Length || headSize == 0
+            || request.Heads.Length != (whole ? _metaSize : request.Branches.Length) * headSize)
         {
             throw new ArgumentException("Shard request arrays disagree in length.");
         }
 
-        // Only the branches this shard's candidates use were sent; place them at their query index (FIT, eq. 8).
-        var heads = ArrayPool<float>.Shared.Rent(_metaSize * headSize);
+        // Otherwise only the branches this shard's candidates use were sent; place them at their query index (FIT, eq. 8).
+        var heads = whole ? null : ArrayPool<float>.Shared.Rent(_metaSize * headSize);
         var scores = ArrayPool<float>.Shared.Rent(rows.Length);
         try
         {
             for (var b = 0; b < request.Branches.Length; b++)
             {
-                request.Heads.AsSpan(b * headSize, headSize).CopyTo(heads.AsSpan(request.Branches[b] * headSize, headSize));
+                request.Heads.AsSpan(b * headSize, headSize).CopyTo(heads!.AsSpan(request.Branches[b] * headSize, headSize));
             }
 
             foreach (var row in rows)
@@ -69,7 +71,7 @@ public sealed class ItemShardGrain(ModelStore store) : Grain, IItemShardGrain
                 }
             }
 
-            _scorer.Score(heads.AsSpan(0, _metaSize * headSize), _items, rows, scores.AsSpan(0, rows.Length));
+            _scorer.Score((heads ?? request.Heads).AsSpan(0, _metaSize * headSize), _items, rows, scores.AsSpan(0, rows.Length));
             var best = new ScoredIndex[Math.Min(request.K, rows.Length)];
             var count = TopK.Select(scores.AsSpan(0, rows.Length), best);
             var positions = new int[count];
@@ -84,7 +86,11 @@ public sealed class ItemShardGrain(ModelStore store) : Grain, IItemShardGrain
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(heads);
+            if (heads is not null)
+            {
+                ArrayPool<float>.Shared.Return(heads);
+            }
+
             ArrayPool<float>.Shared.Return(scores);
         }
     }

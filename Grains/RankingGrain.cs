@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using FitCluster.Grains.Interfaces;
@@ -74,22 +75,42 @@ public sealed partial class RankingGrain(
             return Refuse("invalid_request", e.Message, model.ModelVersion);
         }
 
-        // Start the user tower first (another activation, so another core): the partition below overlaps with it.
+        var candidates = request.Candidates;
+        var rows = ArrayPool<int>.Shared.Rent(candidates.Length);
+        try
+        {
+            if (ResolveCandidates(model, candidates, rows) is { } duplicate)
+            {
+                return Refuse("invalid_request", $"Candidate '{duplicate}' appears more than once.", model.ModelVersion);
+            }
+
+            return await RankResolvedAsync(request, model, user, rows, started, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(rows);
+        }
+    }
+
+    private async ValueTask<RankResponse> RankResolvedAsync(
+        RankRequest request, LoadedModel model, Model.Ranking.ResolvedUser user, int[] rows, long started, CancellationToken cancellationToken)
+    {
+        // Start the user tower first, split over cores by branch range (other activations, so other cores): the partition
+        // below overlaps with it.
         var towerStart = Stopwatch.GetTimestamp();
-        var towerCall = GrainFactory.GetGrain<IUserTowerGrain>(model.ModelVersion)
-            .ComputeAsync(new UserTowerInput([.. user.Fields], [.. user.Behaviours]), cancellationToken).AsTask();
+        var tower = model.Ranker.UserTower;
+        var towerCalls = StartUserTower(model, user, tower, store.Options.UserTowerSplit, cancellationToken);
 
         // Partition the known candidates by shard, in request order (so shard-local ties keep request order).
         var candidates = request.Candidates;
-        var items = model.Artifact.Items;
         var shardCount = model.Shards.ShardCount;
-        var rows = new List<int>[shardCount];
+        var shardRows = new List<int>[shardCount];
         var positions = new List<int>[shardCount];
         var unknown = ImmutableArray.CreateBuilder<string>();
         var known = 0;
         for (var c = 0; c < candidates.Length; c++)
         {
-            var row = model.Artifact.ItemRow(candidates[c]);
+            var row = rows[c];
             if (row < 0)
             {
                 unknown.Add(candidates[c]);
@@ -97,43 +118,22 @@ public sealed partial class RankingGrain(
             }
 
             var shard = model.Shards.ShardOf(row);
-            (rows[shard] ??= []).Add(model.Shards.LocalRowOf(row));
+            (shardRows[shard] ??= []).Add(model.Shards.LocalRowOf(row));
             (positions[shard] ??= []).Add(c);
             known++;
         }
 
-        var heads = await towerCall;
-        if (known == 0)
-        {
-            heads = null; // nothing to score
-        }
-
+        var heads = await GatherUserHeadsAsync(towerCalls, tower);
         var towerDone = Stopwatch.GetTimestamp();
 
         var calls = new List<Task<ShardResult>>(shardCount);
-        for (var s = 0; s < shardCount && heads is not null; s++)
+        for (var s = 0; s < shardCount && known > 0; s++)
         {
-            if (rows[s] is not { Count: > 0 } shardRows)
+            if (shardRows[s] is { Count: > 0 } local)
             {
-                continue;
+                var shardRequest = ShardRequestOf(model, s, local, positions[s], heads, tower.HeadSize, request.K);
+                calls.Add(GrainFactory.GetGrain<IItemShardGrain>(s, model.ModelVersion, null).ScoreAsync(shardRequest, cancellationToken).AsTask());
             }
-
-            var global = model.Shards.RowsOf(s);
-            var used = new SortedSet<ushort>();
-            foreach (var local in shardRows)
-            {
-                used.Add(items.QueryIndex[global[local]]);
-            }
-
-            var branches = used.ToArray();
-            var subset = new float[branches.Length * heads.HeadSize];
-            for (var b = 0; b < branches.Length; b++)
-            {
-                heads.Values.AsSpan(branches[b] * heads.HeadSize, heads.HeadSize).CopyTo(subset.AsSpan(b * heads.HeadSize));
-            }
-
-            var shardRequest = new ShardRequest([.. shardRows], [.. positions[s]], branches, subset, request.K);
-            calls.Add(GrainFactory.GetGrain<IItemShardGrain>(s, model.ModelVersion, null).ScoreAsync(shardRequest, cancellationToken).AsTask());
         }
 
         var results = await Task.WhenAll(calls);
@@ -157,6 +157,130 @@ public sealed partial class RankingGrain(
         metrics.Served(model.ModelVersion, timings.TotalMs, coverage);
         return new RankResponse(model.ModelVersion, ranked.MoveToImmutable(), coverage, unknown.ToImmutable(),
             [.. user.UnknownBehaviours], [.. user.UnknownFeatures], timings);
+    }
+
+    // Each candidate's item row (−1 when unknown) into rows; returns the first repeated id, or null. Known ids are checked
+    // for repeats with a bitset over item rows (no string hashing beyond the row lookup itself).
+    private static string? ResolveCandidates(LoadedModel model, ImmutableArray<string> candidates, int[] rows)
+    {
+        var artifact = model.Artifact;
+        var seen = ArrayPool<ulong>.Shared.Rent((artifact.Items.Count + 63) / 64);
+        HashSet<string>? unknownSeen = null;
+        var resolved = 0;
+        try
+        {
+            Array.Clear(seen, 0, (artifact.Items.Count + 63) / 64);
+            for (; resolved < candidates.Length; resolved++)
+            {
+                var candidate = candidates[resolved];
+                var row = artifact.ItemRow(candidate);
+                rows[resolved] = row;
+                if (row < 0)
+                {
+                    if (!(unknownSeen ??= new HashSet<string>(StringComparer.Ordinal)).Add(candidate))
+                    {
+                        return candidate;
+                    }
+
+                    continue;
+                }
+
+                ref var word = ref seen[row >> 6];
+                var bit = 1UL << (row & 63);
+                if ((word & bit) != 0)
+                {
+                    return candidate;
+                }
+
+                word |= bit;
+            }
+
+            return null;
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(seen);
+        }
+    }
+
+    // The user tower's branch ranges as grain calls: one per part when the tower computes ranges for their share of the
+    // work (FIT's native tower), else one call for every branch.
+    private List<Task<UserHeads>> StartUserTower(
+        LoadedModel model, Model.Ranking.ResolvedUser user, Model.Towers.IUserTower tower, int split, CancellationToken cancellationToken)
+    {
+        var n = tower.BranchCount;
+        var parts = tower.ComputesBranchRanges ? Math.Clamp(split == 0 ? Environment.ProcessorCount : split, 1, n) : 1;
+        var grain = GrainFactory.GetGrain<IUserTowerGrain>(model.ModelVersion);
+        ImmutableArray<int> fields = [.. user.Fields];
+        ImmutableArray<int> behaviours = [.. user.Behaviours];
+        var calls = new List<Task<UserHeads>>(parts);
+        for (var p = 0; p < parts; p++)
+        {
+            var first = p * n / parts;
+            var count = ((p + 1) * n / parts) - first;
+            var input = parts == 1 ? new UserTowerInput(fields, behaviours) : new UserTowerInput(fields, behaviours, first, count);
+            calls.Add(grain.ComputeAsync(input, cancellationToken).AsTask());
+        }
+
+        return calls;
+    }
+
+    // All N branches' heads in order: the single call's array, or the parts copied together.
+    private static async Task<float[]> GatherUserHeadsAsync(List<Task<UserHeads>> calls, Model.Towers.IUserTower tower)
+    {
+        var parts = await Task.WhenAll(calls);
+        if (parts.Length == 1)
+        {
+            return parts[0].Values;
+        }
+
+        var heads = new float[tower.BranchCount * tower.HeadSize];
+        foreach (var part in parts)
+        {
+            part.Values.CopyTo(heads, part.FirstBranch * tower.HeadSize);
+        }
+
+        return heads;
+    }
+
+    // A shard's request: its rows, their positions and the user heads they need. When most branches are used the whole
+    // heads array goes as it is (an [Immutable] array: no copy on this silo); otherwise just the used branches.
+    private static ShardRequest ShardRequestOf(
+        LoadedModel model, int shard, List<int> localRows, List<int> positions, float[] heads, int headSize, int k)
+    {
+        var items = model.Artifact.Items;
+        var global = model.Shards.RowsOf(shard);
+        var n = heads.Length / headSize;
+        Span<bool> used = n <= 1024 ? stackalloc bool[n] : new bool[n];
+        var usedCount = 0;
+        foreach (var local in localRows)
+        {
+            ref var flag = ref used[items.QueryIndex[global[local]]];
+            if (!flag)
+            {
+                flag = true;
+                usedCount++;
+            }
+        }
+
+        if (2 * usedCount >= n)
+        {
+            return new ShardRequest([.. localRows], [.. positions], [], heads, k);
+        }
+
+        var branches = new ushort[usedCount];
+        var subset = new float[usedCount * headSize];
+        var next = 0;
+        for (var b = 0; b < n; b++)
+        {
+            if (used[b])
+            {
+                heads.AsSpan(b * headSize, headSize).CopyTo(subset.AsSpan(next * headSize));
+                branches[next++] = (ushort)b;
+            }
+        }
+
+        return new ShardRequest([.. localRows], [.. positions], branches, subset, k);
     }
 
     // k-way merge of the shards' best-first lists: higher score first, equal scores by earlier request position.
@@ -207,17 +331,11 @@ public sealed partial class RankingGrain(
             return "User features are required.";
         }
 
-        var seen = new HashSet<string>(request.Candidates.Length, StringComparer.Ordinal);
         foreach (var candidate in request.Candidates)
         {
             if (string.IsNullOrEmpty(candidate))
             {
-                return "A candidate id is empty.";
-            }
-
-            if (!seen.Add(candidate))
-            {
-                return $"Candidate '{candidate}' appears more than once.";
+                return "A candidate id is empty."; // repeats are found while resolving, with the model's item rows
             }
         }
 

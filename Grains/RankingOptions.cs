@@ -42,6 +42,12 @@ public sealed class RankingOptions
     /// <summary>The version to activate when the catalog has none stored; null for the newest by creation time.</summary>
     public string? DefaultModelVersion { get; set; }
 
+    /// <summary>
+    /// Over how many user-tower calls (so cores) a request's N branches are split; 0 = one per core of the silo, 1 = no
+    /// split. Splitting shortens a request on an idle silo and costs a little messaging under saturation. Default 0.
+    /// </summary>
+    public int UserTowerSplit { get; set; }
+
     /// <summary>Whether loading verifies every artifact file's SHA-256. Default true.</summary>
     public bool VerifyChecksums { get; set; } = true;
 }

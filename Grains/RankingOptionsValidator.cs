@@ -19,6 +19,11 @@ public sealed class RankingOptionsValidator : IValidateOptions<RankingOptions>
             failures.Add($"Ranking:ArtifactRoot '{options.ArtifactRoot}' does not exist.");
         }
 
+        if (options.UserTowerSplit is < 0 or > 64)
+        {
+            failures.Add($"Ranking:UserTowerSplit must be in 0..64 (0 = one per core), got {options.UserTowerSplit}.");
+        }
+
         if (options.ShardCount is < 1 or > 4096)
         {
             failures.Add($"Ranking:ShardCount must be in 1..4096, got {options.ShardCount}.");

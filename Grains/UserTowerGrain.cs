@@ -1,9 +1,13 @@
 using FitCluster.Grains.Interfaces;
+using FitCluster.Model.Towers;
 using Orleans.Concurrency;
 
 namespace FitCluster.Grains;
 
-/// <summary>Runs a model version's user tower (all branches) for one user; stateless, so activations scale with load.</summary>
+/// <summary>
+/// Runs a model version's user tower (all branches, or the range a coordinator asks for when it splits the N branches
+/// over cores) for one user; stateless, so activations scale with load.
+/// </summary>
 [StatelessWorker]
 public sealed class UserTowerGrain(ModelStore store) : Grain, IUserTowerGrain
 {
@@ -11,10 +15,11 @@ public sealed class UserTowerGrain(ModelStore store) : Grain, IUserTowerGrain
     public ValueTask<UserHeads> ComputeAsync(UserTowerInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var model = store.Get(this.GetPrimaryKeyString());
-        var tower = model.Ranker.UserTower;
-        var heads = new float[tower.BranchCount * tower.HeadSize];
-        tower.Compute(input.Fields.AsSpan(), input.Behaviours.AsSpan(), heads);
-        return ValueTask.FromResult(new UserHeads(tower.BranchCount, tower.HeadSize, heads));
+        var tower = store.Get(this.GetPrimaryKeyString()).Ranker.UserTower;
+        var count = input.BranchCount == 0 && input.FirstBranch == 0 ? tower.BranchCount : input.BranchCount;
+        var heads = new float[Math.Max(count, 0) * tower.HeadSize];
+        BranchRange.Check(tower.BranchCount, tower.HeadSize, input.FirstBranch, heads.Length);
+        tower.ComputeBranches(input.Fields.AsSpan(), input.Behaviours.AsSpan(), input.FirstBranch, heads);
+        return ValueTask.FromResult(new UserHeads(count, tower.HeadSize, heads, input.FirstBranch));
     }
 }

@@ -29,4 +29,11 @@ public sealed class ClusterHostingOptions
 
     /// <summary>Redis clustering: the address other silos reach this one at; null lets Orleans pick (the first non-loopback address).</summary>
     public string? AdvertisedAddress { get; set; }
+
+    /// <summary>
+    /// Whether this silo serves the gateway's HTTP API itself (<c>POST /v1/rank</c>, <c>GET /v1/models</c>, OpenAPI) on
+    /// its own URLs, beside the health checks: requests skip the client-to-silo hop. The standalone gateway
+    /// (<c>./fit gateway</c>) stays available for front ends that scale apart from the silos. Default true.
+    /// </summary>
+    public bool HttpApi { get; set; } = true;
 }

@@ -6,9 +6,11 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddFitClusterSilo();
 builder.Services.AddRanking();
 builder.Services.AddSiloHealthChecks();
+builder.AddSiloHttpApi();
 
 var app = builder.Build();
 app.MapSiloHealthChecks();
+app.MapSiloHttpApi();
 try
 {
     app.Run();

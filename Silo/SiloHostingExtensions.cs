@@ -1,4 +1,5 @@
 using System.Net;
+using FitCluster.Client.Gateway;
 using FitCluster.Grains;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -65,6 +66,38 @@ public static class SiloHostingExtensions
         app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         return app;
     }
+
+    /// <summary>
+    /// Adds the gateway's HTTP API to the silo when <c>Cluster:HttpApi</c> is on (the default). Its request limits are
+    /// the silo's <c>Ranking</c> limits, so one process never has two sets.
+    /// </summary>
+    public static WebApplicationBuilder AddSiloHttpApi(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (!ServesHttpApi(builder.Configuration))
+        {
+            return builder;
+        }
+
+        builder.AddFitClusterHttpApi();
+        builder.Services.AddOptions<GatewayOptions>().PostConfigure<IOptions<RankingOptions>>((gateway, ranking) =>
+        {
+            gateway.MaxCandidates = ranking.Value.MaxCandidates;
+            gateway.MaxK = ranking.Value.MaxK;
+            gateway.MaxBehaviours = ranking.Value.MaxBehaviours;
+        });
+        return builder;
+    }
+
+    /// <summary>Maps <c>POST /v1/rank</c>, <c>GET /v1/models</c>, <c>POST /v1/models/{version}/activate</c> and the OpenAPI document when the silo serves them.</summary>
+    public static WebApplication MapSiloHttpApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return ServesHttpApi(app.Configuration) ? app.MapFitClusterGateway() : app;
+    }
+
+    private static bool ServesHttpApi(IConfiguration configuration) =>
+        configuration.GetValue($"{ClusterHostingOptions.SectionName}:{nameof(ClusterHostingOptions.HttpApi)}", true);
 
     // The FitCluster.Ranking meter and activity source (and Orleans' own meter) always record; they are exported over
     // OTLP when the standard OTEL_EXPORTER_OTLP_ENDPOINT is set, and can be read live with dotnet-counters otherwise.

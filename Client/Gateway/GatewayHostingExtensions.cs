@@ -8,11 +8,38 @@ namespace FitCluster.Client.Gateway;
 /// <summary>Wires the gateway: options, the Orleans client, JSON, OpenAPI and problem details.</summary>
 public static class GatewayHostingExtensions
 {
-    /// <summary>Adds the gateway's services to a web application builder.</summary>
+    /// <summary>Adds the gateway's services to a web application builder: the HTTP API and an Orleans client of the cluster.</summary>
     public static WebApplicationBuilder AddFitClusterGateway(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
+        builder.AddFitClusterHttpApi();
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = options.ClusterId;
+                o.ServiceId = options.ServiceId;
+            });
+            if (options.Clustering == "redis")
+            {
+                client.UseRedisClustering(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(options.RedisConnectionString!));
+            }
+            else
+            {
+                client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, options.GatewayPort));
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the HTTP API's services (options, JSON, problem details, OpenAPI) without a cluster client: for a host that
+    /// already has an <see cref="IGrainFactory"/>, such as a silo serving the API itself (no client hop).
+    /// </summary>
+    public static WebApplicationBuilder AddFitClusterHttpApi(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
@@ -30,22 +57,6 @@ public static class GatewayHostingExtensions
         });
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
-        builder.UseOrleansClient(client =>
-        {
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = options.ClusterId;
-                o.ServiceId = options.ServiceId;
-            });
-            if (options.Clustering == "redis")
-            {
-                client.UseRedisClustering(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(options.RedisConnectionString!));
-            }
-            else
-            {
-                client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, options.GatewayPort));
-            }
-        });
         return builder;
     }
 

@@ -21,4 +21,40 @@ public interface IUserTower : IDisposable
     /// <param name="behaviours">Item indices (≥ 1) of the user's behaviours, oldest first, at most the model's sequence length.</param>
     /// <param name="heads">Receives <c>[BranchCount, HeadSize]</c>, row-major.</param>
     void Compute(ReadOnlySpan<int> userFields, ReadOnlySpan<int> behaviours, Span<float> heads);
+
+    /// <summary>
+    /// Whether <see cref="ComputeBranches"/> does only the work of the branches asked for, so that splitting a request's
+    /// branches over several cores saves time. When false it computes every branch and copies the range out.
+    /// </summary>
+    bool ComputesBranchRanges => false;
+
+    /// <summary>
+    /// Computes the user heads of branches <c>firstBranch .. firstBranch + heads.Length / HeadSize − 1</c>: the same
+    /// values as <see cref="Compute"/> gives for those rows.
+    /// </summary>
+    /// <param name="userFields">Vocabulary index of each user feature (0 = unknown).</param>
+    /// <param name="behaviours">Item indices (≥ 1) of the user's behaviours, oldest first.</param>
+    /// <param name="firstBranch">First branch of the range.</param>
+    /// <param name="heads">Receives <c>[count, HeadSize]</c>, row-major; its length is a multiple of <see cref="HeadSize"/>.</param>
+    /// <exception cref="ArgumentException">The range is empty or outside <c>0..BranchCount-1</c>, or the shapes are wrong.</exception>
+    void ComputeBranches(ReadOnlySpan<int> userFields, ReadOnlySpan<int> behaviours, int firstBranch, Span<float> heads)
+    {
+        var count = BranchRange.Check(BranchCount, HeadSize, firstBranch, heads.Length);
+        if (firstBranch == 0 && count == BranchCount)
+        {
+            Compute(userFields, behaviours, heads);
+            return;
+        }
+
+        var all = System.Buffers.ArrayPool<float>.Shared.Rent(BranchCount * HeadSize);
+        try
+        {
+            Compute(userFields, behaviours, all.AsSpan(0, BranchCount * HeadSize));
+            all.AsSpan(firstBranch * HeadSize, heads.Length).CopyTo(heads);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(all);
+        }
+    }
 }

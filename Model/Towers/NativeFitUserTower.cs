@@ -103,16 +103,31 @@ public sealed class NativeFitUserTower : IUserTower
     }
 
     /// <inheritdoc />
+    public bool ComputesBranchRanges => true;
+
+    /// <inheritdoc />
     public void Compute(ReadOnlySpan<int> userFields, ReadOnlySpan<int> behaviours, Span<float> heads)
     {
-        if (userFields.Length != _features.FieldCount || behaviours.Length > _maxSequence || heads.Length != BranchCount * HeadSize)
+        if (heads.Length != BranchCount * HeadSize)
+        {
+            ThrowHelper.ShapeMismatch($"FIT user tower: {heads.Length} head values (expected {BranchCount * HeadSize})");
+        }
+
+        ComputeBranches(userFields, behaviours, 0, heads);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Branches are independent after the embedding lookups, so a range costs its share of the work.</remarks>
+    public void ComputeBranches(ReadOnlySpan<int> userFields, ReadOnlySpan<int> behaviours, int firstBranch, Span<float> heads)
+    {
+        if (userFields.Length != _features.FieldCount || behaviours.Length > _maxSequence)
         {
             ThrowHelper.ShapeMismatch(
                 $"FIT user tower: {userFields.Length} user fields (expected {_features.FieldCount}), {behaviours.Length} behaviours " +
-                $"(at most {_maxSequence}), {heads.Length} head values (expected {BranchCount * HeadSize})");
+                $"(at most {_maxSequence})");
         }
 
-        var n = BranchCount;
+        var n = BranchRange.Check(BranchCount, HeadSize, firstBranch, heads.Length);
         var d = _attributeDim;
         var length = behaviours.Length;
         var widest = _widest;
@@ -143,7 +158,7 @@ public sealed class NativeFitUserTower : IUserTower
             {
                 for (var b = 0; b < n; b++)
                 {
-                    Attend(b, keys, length, blockA, blockB, pooled.Slice(b * d, d));
+                    Attend(firstBranch + b, keys, length, blockA, blockB, pooled.Slice(b * d, d));
                 }
             }
 
@@ -154,7 +169,7 @@ public sealed class NativeFitUserTower : IUserTower
             Gemm.MultiplyAdd(user, 1, userDim, _userWeight, _firstWidth, userTerm);
             for (var b = 0; b < n; b++)
             {
-                TensorPrimitives.Add(_branchBias.AsSpan(b * _firstWidth, _firstWidth), userTerm, first.Slice(b * _firstWidth, _firstWidth));
+                TensorPrimitives.Add(_branchBias.AsSpan((firstBranch + b) * _firstWidth, _firstWidth), userTerm, first.Slice(b * _firstWidth, _firstWidth));
             }
 
             Gemm.MultiplyAdd(pooled, n, d, _pooledWeight, _firstWidth, first);

@@ -1,3 +1,4 @@
+using FitCluster.EndToEnd.Tests.Infrastructure;
 using System.Net;
 using System.Text.Json;
 using FitCluster.EndToEnd.Tests.Wire;
@@ -103,6 +104,30 @@ public sealed class ClusterRankTests(ClusterFixture fixture)
         Assert.True(paths.TryGetProperty("/v1/rank", out var rank), $"/v1/rank is not in the OpenAPI paths: {paths}");
         Assert.True(rank.TryGetProperty("post", out _), $"/v1/rank has no POST operation: {rank}");
         Assert.True(paths.TryGetProperty("/v1/models", out _), $"/v1/models is not in the OpenAPI paths: {paths}");
+    }
+
+    [Fact]
+    public async Task Rank_EverySiloServesTheApiItself_EqualsInProcessRanker()
+    {
+        // Cluster:HttpApi (default on): each silo answers POST /v1/rank on its own URL, with no client hop.
+        var body = new RankBody(TestArtifact.User(2), s_behaviours, AllItemsReversed(), 6, "fit-test-1");
+        var expected = ReferenceRanking.Rank(fixture.FitDirectory, body);
+        foreach (var silo in fixture.Cluster.Silos)
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.HealthPort}/") };
+            using var response = await http.RankAsync(body, TestContext.Current.CancellationToken);
+            var reply = await response.ReadAsync<RankReply>(HttpStatusCode.OK, TestContext.Current.CancellationToken);
+            ReferenceRanking.AssertSame(expected, reply);
+
+            // The silo's HTTP limits are its Ranking limits: the same 400s as the gateway, per field.
+            using var duplicate = await http.RankAsync(body with { Candidates = ["m1", "m1"] }, TestContext.Current.CancellationToken);
+            var problem = await duplicate.ReadAsync<JsonElement>(HttpStatusCode.BadRequest, TestContext.Current.CancellationToken);
+            Assert.Contains("Duplicate candidate ids: m1.", problem.GetRawText(), StringComparison.Ordinal);
+            var tooMany = Enumerable.Range(0, ClusterProcesses.MaxCandidates + 1).Select(i => $"x{i}").ToArray();
+            using var oversize = await http.RankAsync(body with { Candidates = tooMany }, TestContext.Current.CancellationToken);
+            var limit = await oversize.ReadAsync<JsonElement>(HttpStatusCode.BadRequest, TestContext.Current.CancellationToken);
+            Assert.Contains($"candidates exceed the limit of {ClusterProcesses.MaxCandidates}", limit.GetRawText(), StringComparison.Ordinal);
+        }
     }
 
     private static string[] AllItemsReversed() => [.. Enumerable.Range(0, TestArtifact.ItemCount).Reverse().Select(TestArtifact.ItemKey)];

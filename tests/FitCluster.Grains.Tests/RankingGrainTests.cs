@@ -10,17 +10,22 @@ public sealed class RankingGrainTests(ClusterFixture fixture)
 {
     private static readonly ImmutableArray<string> s_allItems = [.. Enumerable.Range(0, TestArtifact.ItemCount).Select(TestArtifact.ItemKey)];
 
-    public static TheoryData<string, int> Cases => new() { { "fit-test-1", 5 }, { "fit-test-1", 40 }, { "two-tower-test-1", 7 } };
+    // 30 candidates: each shard's rows use most of the N = 5 branches, so shards get the whole heads array; 3 candidates:
+    // each shard uses one branch and gets just that one. The user tower is split over the silo's cores (UserTowerSplit 0).
+    public static TheoryData<string, int, int> Cases => new()
+    {
+        { "fit-test-1", 5, 30 }, { "fit-test-1", 40, 30 }, { "fit-test-1", 2, 3 }, { "two-tower-test-1", 7, 30 }, { "two-tower-test-1", 3, 3 },
+    };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task RankAsync_ThreeSilos_EqualsInProcessRanker(string version, int k)
+    public async Task RankAsync_ThreeSilos_EqualsInProcessRanker(string version, int k, int candidateCount)
     {
         var directory = version.StartsWith("fit", StringComparison.Ordinal) ? fixture.FitDirectory : fixture.TwoTowerDirectory;
         using var ranker = Ranker.Load(directory);
         var features = TestArtifact.User(2);
         string[] behaviours = ["m3", "m9", "m1", "m22"];
-        var candidates = s_allItems.Reverse().Take(30).ToImmutableArray();
+        var candidates = s_allItems.Reverse().Take(candidateCount).ToImmutableArray();
 
         var expected = ranker.Rank(new RankQuery(features, behaviours, candidates, k));
         var response = await Rank(new RankRequest(features.ToImmutableDictionary(), [.. behaviours], candidates, k, version));
@@ -61,7 +66,8 @@ public sealed class RankingGrainTests(ClusterFixture fixture)
             {
                 { "empty", new RankRequest(user, [], [], 5) },
                 { "exceed the limit", new RankRequest(user, [], [.. Enumerable.Range(0, 31).Select(i => $"m{i}")], 5) },
-                { "more than once", new RankRequest(user, [], ["m1", "m2", "m1"], 5) },
+                { "Candidate 'm1' appears more than once", new RankRequest(user, [], ["m1", "m2", "m1"], 5) },
+                { "Candidate 'nope' appears more than once", new RankRequest(user, [], ["nope", "m2", "nope"], 5) },
                 { "k must be", new RankRequest(user, [], ["m1"], 0) },
                 { "Missing user feature 'gender'", new RankRequest(ImmutableDictionary<string, string>.Empty.Add("user_id", "u1"), [], ["m1"], 1) },
                 { "Unknown user feature 'shoe_size'", new RankRequest(user.Add("shoe_size", "9"), [], ["m1"], 1) },
@@ -108,6 +114,29 @@ public sealed class RankingGrainTests(ClusterFixture fixture)
         {
             await catalog.ActivateAsync("fit-test-1", TestContext.Current.CancellationToken);
         }
+    }
+
+    [Fact]
+    public async Task UserTowerGrain_BranchRange_EqualsThoseRowsOfTheWholeTower()
+    {
+        var tower = fixture.Cluster.GrainFactory.GetGrain<IUserTowerGrain>("fit-test-1");
+        UserTowerInput all = new([2, 1], [3, 1, 4]);
+
+        var whole = await tower.ComputeAsync(all, TestContext.Current.CancellationToken);
+        var range = await tower.ComputeAsync(all with { FirstBranch = 2, BranchCount = 3 }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(5, whole.BranchCount);
+        Assert.Equal((3, 2), (range.BranchCount, range.FirstBranch));
+        var expected = whole.Values.AsSpan(2 * whole.HeadSize, 3 * whole.HeadSize).ToArray();
+        Assert.Equal(expected.Length, range.Values.Length);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i], range.Values[i], 1e-5f);
+        }
+
+        var outside = await Assert.ThrowsAsync<ArgumentException>(async () =>
+            await tower.ComputeAsync(all with { FirstBranch = 4, BranchCount = 2 }, TestContext.Current.CancellationToken));
+        Assert.Contains("outside the tower's 0..4", outside.Message, StringComparison.Ordinal);
     }
 
     private Task<RankResponse> Rank(RankRequest request) =>

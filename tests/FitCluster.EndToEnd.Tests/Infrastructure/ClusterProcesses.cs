@@ -80,6 +80,7 @@ public sealed class ClusterProcesses : IAsyncDisposable
                     $"--Ranking:ArtifactRoot={artifactRoot}",
                     $"--Ranking:ShardCount={shardCount}",
                     $"--Ranking:DefaultModelVersion={DefaultModelVersion}",
+                    $"--Ranking:MaxCandidates={MaxCandidates}",
                     "--Cluster:Clustering=redis",
                     $"--Cluster:RedisConnectionString={redisConnectionString}",
                     $"--Cluster:SiloPort={siloPort}",

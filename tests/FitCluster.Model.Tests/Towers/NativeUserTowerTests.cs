@@ -30,6 +30,68 @@ public sealed class NativeUserTowerTests
         }
     }
 
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(1, 2)]
+    [InlineData(3, 2)]
+    public void FitComputeBranches_EqualsTheSameRowsOfCompute(int firstBranch, int count)
+    {
+        using var temp = new TempDirectory();
+        TestArtifact.WriteFit(temp.Path, seed: 5);
+        var artifact = ModelArtifact.Load(temp.Path);
+        using var tower = NativeFitUserTower.FromTensors(artifact.Tensors, artifact.Manifest.Dims, artifact.Manifest.UserFields);
+        int[] user = [1, 2];
+        int[] behaviours = [3, 1, 4, 1, 5];
+        var all = new float[tower.BranchCount * tower.HeadSize];
+        tower.Compute(user, behaviours, all);
+        Assert.True(tower.ComputesBranchRanges);
+        Assert.InRange(firstBranch + count, 1, tower.BranchCount);
+
+        var range = new float[count * tower.HeadSize];
+        tower.ComputeBranches(user, behaviours, firstBranch, range);
+
+        var expected = all.AsSpan(firstBranch * tower.HeadSize, range.Length).ToArray();
+        for (var i = 0; i < range.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - range[i]) <= 1e-5f * Math.Max(1, Math.Abs(expected[i])), $"value {i}: {range[i]} vs {expected[i]}");
+        }
+    }
+
+    [Fact]
+    public void ComputeBranches_RangeOutsideTower_ThrowsNamingIt()
+    {
+        using var temp = new TempDirectory();
+        TestArtifact.WriteFit(temp.Path);
+        var artifact = ModelArtifact.Load(temp.Path);
+        using var tower = NativeFitUserTower.FromTensors(artifact.Tensors, artifact.Manifest.Dims, artifact.Manifest.UserFields);
+        var n = tower.BranchCount;
+
+        var outside = Assert.Throws<ArgumentException>(() => tower.ComputeBranches([1, 1], [1], n - 1, new float[2 * tower.HeadSize]));
+        Assert.Contains($"outside the tower's 0..{n - 1}", outside.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => tower.ComputeBranches([1, 1], [1], -1, new float[tower.HeadSize]));
+        Assert.Throws<ArgumentException>(() => tower.ComputeBranches([1, 1], [1], 0, new float[tower.HeadSize + 1]));
+        Assert.Throws<ArgumentException>(() => tower.ComputeBranches([1, 1], [1], 0, []));
+    }
+
+    [Fact]
+    public void TwoTowerComputeBranches_DefaultCopiesTheOnlyBranch()
+    {
+        using var temp = new TempDirectory();
+        TestArtifact.WriteTwoTower(temp.Path);
+        var artifact = ModelArtifact.Load(temp.Path);
+        IUserTower tower = NativeTwoTowerUserTower.FromTensors(artifact.Tensors, artifact.Manifest.Dims, artifact.Manifest.UserFields);
+        using var disposable = tower;
+        var all = new float[tower.HeadSize];
+        var range = new float[tower.HeadSize];
+        tower.Compute([3, 2], [5, 9], all);
+
+        tower.ComputeBranches([3, 2], [5, 9], 0, range);
+
+        Assert.False(tower.ComputesBranchRanges);
+        Assert.Equal(all, range);
+        Assert.Throws<ArgumentException>(() => tower.ComputeBranches([3, 2], [5, 9], 1, range));
+    }
+
     [Fact]
     public void FitCompute_TooManyBehaviours_Throws()
     {

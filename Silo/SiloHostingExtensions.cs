@@ -80,7 +80,7 @@ public static class SiloHostingExtensions
         }
 
         builder.AddFitClusterHttpApi();
-        builder.Services.AddOptions<GatewayOptions>().PostConfigure<IOptions<RankingOptions>>((gateway, ranking) =>
+        builder.Services.AddOptions<FitCluster.Client.Gateway.GatewayOptions>().PostConfigure<IOptions<RankingOptions>>((gateway, ranking) =>
         {
             gateway.MaxCandidates = ranking.Value.MaxCandidates;
             gateway.MaxK = ranking.Value.MaxK;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Load test of the cluster through the gateway: 1 silo, then 3 silos (one machine, localhost clustering), each at a
-# fixed moderate rate and at saturation. Appends rows to OUT (Markdown) via bench/FitCluster.LoadTest.
+# Load test of the cluster: 1 silo, then 3 silos (one machine, localhost clustering), each at a fixed moderate rate and
+# at saturation, through the standalone HTTP gateway and through the first silo's own HTTP API (Cluster:HttpApi).
+# Appends rows to OUT (Markdown) via bench/FitCluster.LoadTest.
 # Usage: bench/cluster-load.sh ARTIFACT_DIR OUT.md [RATE] [CONCURRENCY] [DURATION]
 # Build first (./fit build). Stop other CPU work: 2 cores are easily disturbed.
 set -euo pipefail
@@ -31,8 +32,11 @@ run_set() {
   done
   dotnet "$CLIENT" gateway --urls http://127.0.0.1:8080 >"$LOGS/gateway.log" 2>&1 & pids+=($!)
   wait_ready http://127.0.0.1:8080/v1/models
-  dotnet "$LOAD" --artifact "$ARTIFACT" --rate "$RATE" --duration "$DURATION" --warmup 10s --label "$label" --out "$OUT"
-  dotnet "$LOAD" --artifact "$ARTIFACT" --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup 10s --label "$label" --out "$OUT"
+  for front in "gateway http://127.0.0.1:8080" "silo API http://127.0.0.1:5080"; do
+    local name="${front% *}" url="${front##* }"
+    dotnet "$LOAD" --url "$url" --artifact "$ARTIFACT" --rate "$RATE" --duration "$DURATION" --warmup 10s --label "$label, $name" --out "$OUT"
+    dotnet "$LOAD" --url "$url" --artifact "$ARTIFACT" --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup 10s --label "$label, $name" --out "$OUT"
+  done
   stop_all
 }
 

@@ -7,15 +7,19 @@ namespace FitCluster.Training.Cli;
 public static class DatasetSource
 {
     /// <summary>Dataset names accepted by <c>--dataset</c>.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["synthetic", "ml-1m"];
+    public static IReadOnlyList<string> Names { get; } = ["synthetic", "ml-1m", "amazon-electronics", "amazon-books", "taobao"];
 
     /// <summary>Loads the dataset and builds its train / validation / test samples.</summary>
-    /// <param name="dataset"><c>synthetic</c> (built in, no files) or <c>ml-1m</c> (needs <paramref name="dataDirectory"/>).</param>
+    /// <param name="dataset"><c>synthetic</c> (built in, no files), or one of <c>ml-1m</c>, <c>amazon-electronics</c>,
+    /// <c>amazon-books</c>, <c>taobao</c> (each needs <paramref name="dataDirectory"/>).</param>
     /// <param name="dataDirectory">Folder with the dataset's public files.</param>
     /// <param name="sampleOptions">Protocol options (sequence length, validation fraction, seed, user slice).</param>
     /// <param name="log">Receives one status line per stage.</param>
-    public static SampleSplits Load(string dataset, string? dataDirectory, SampleBuilderOptions sampleOptions, Action<string> log)
+    /// <param name="cacheDirectory">Where the Amazon and Taobao loaders cache their preprocessed data; null for
+    /// <c>DATA/.fitcache</c>.</param>
+    public static SampleSplits Load(string dataset, string? dataDirectory, SampleBuilderOptions sampleOptions, Action<string> log, string? cacheDirectory = null)
     {
+        ArgumentNullException.ThrowIfNull(sampleOptions);
         var watch = Stopwatch.StartNew();
         InteractionLog interactions;
         switch (dataset)
@@ -39,11 +43,35 @@ public static class DatasetSource
                 interactions = MovieLens1MLoader.Load(dataDirectory, new Progress<string>(log));
                 log($"ml-1m: {interactions.UserCount:N0} users, {interactions.BehaviourItems.Length:N0} ratings, {interactions.ActiveItems.Length:N0} rated movies");
                 break;
+            case "amazon-electronics" or "amazon-books":
+                var subset = dataset == "amazon-books" ? AmazonSubset.Books : AmazonSubset.Electronics;
+                interactions = AmazonLoader.Load(
+                    RequireDirectory(dataset, dataDirectory, $"{AmazonLoader.ReviewsFileName(subset)} and {AmazonLoader.MetadataFileName(subset)} (plain or .gz)"),
+                    subset, new Progress<string>(log), cacheDirectory);
+                log($"{dataset}: {interactions.UserCount:N0} users, {interactions.BehaviourItems.Length:N0} reviews, {interactions.ActiveItems.Length:N0} reviewed items");
+                break;
+            case "taobao":
+                var taobao = TaobaoLoader.Load(
+                    RequireDirectory(dataset, dataDirectory, "raw_sample.csv, ad_feature.csv and user_profile.csv (plain or .gz)"),
+                    new Progress<string>(log), cacheDirectory);
+                log($"taobao: {taobao.Log.UserCount:N0} users with clicks, {taobao.PageViews.Count:N0} page views, {taobao.Log.BehaviourItems.Length:N0} clicks, {taobao.Log.ItemVocabSize - 1:N0} ad groups");
+                return Report(taobao.Split(sampleOptions), watch, log);
             default:
                 throw new ArgumentException($"Unknown dataset '{dataset}'. Known: {string.Join(", ", Names)}.");
         }
 
-        var splits = SampleBuilder.Build(interactions, sampleOptions);
+        return Report(SampleBuilder.Build(interactions, sampleOptions), watch, log);
+    }
+
+    private static string RequireDirectory(string dataset, string? dataDirectory, string files) =>
+        string.IsNullOrEmpty(dataDirectory)
+            ? throw new ArgumentException($"--dataset {dataset} needs --data DIR: the folder with {files}.")
+            : Directory.Exists(dataDirectory)
+                ? dataDirectory
+                : throw new DirectoryNotFoundException($"--data {dataDirectory}: no such folder (it should hold {files}).");
+
+    private static SampleSplits Report(SampleSplits splits, Stopwatch watch, Action<string> log)
+    {
         log($"samples: {splits.Train.Count:N0} train, {splits.Validation.Count:N0} validation, {splits.Test.Count:N0} test ({watch.ElapsedMilliseconds:N0} ms)");
         return splits;
     }

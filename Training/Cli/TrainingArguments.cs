@@ -9,10 +9,10 @@ namespace FitCluster.Training.Cli;
 public sealed class TrainingArguments
 {
     /// <summary><c>--dataset</c>.</summary>
-    public Option<string> Dataset { get; } = new("--dataset") { Description = "Dataset: synthetic (built in) or ml-1m (needs --data)", DefaultValueFactory = _ => "synthetic" };
+    public Option<string> Dataset { get; } = new("--dataset") { Description = "Dataset: synthetic (built in), or ml-1m, amazon-electronics, amazon-books, taobao (need --data)", DefaultValueFactory = _ => "synthetic" };
 
     /// <summary><c>--data</c>.</summary>
-    public Option<string?> Data { get; } = new("--data") { Description = "Folder with the dataset's public files (ml-1m: ratings.dat, users.dat, movies.dat)" };
+    public Option<string?> Data { get; } = new("--data") { Description = "Folder with the dataset's public files (ml-1m: ratings.dat, users.dat, movies.dat; see docs/training.md)" };
 
     /// <summary><c>--epochs</c>.</summary>
     public Option<int> Epochs { get; } = new("--epochs") { Description = "Maximum epochs (early stopping on validation AUC)", DefaultValueFactory = _ => 6 };

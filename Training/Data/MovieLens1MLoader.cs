@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace FitCluster.Training.Data;
@@ -150,7 +149,7 @@ public static class MovieLens1MLoader
             }
         }
 
-        var zipVocabulary = OrdinalVocabulary(zipPrefix.AsSpan(0, count));
+        var zipVocabulary = Vocabulary.Ordinal(zipPrefix.Take(count));
         var userIdValues = new int[count];
         var genderValues = new int[count];
         var ageValues = new int[count];
@@ -178,7 +177,7 @@ public static class MovieLens1MLoader
             new("gender", 3, 1, genderValues) { Labels = [string.Empty, "M", "F"] },
             new("age", AgeCodes.Length + 1, 1, ageValues) { Labels = [string.Empty, .. Array.ConvertAll(AgeCodes.ToArray(), Text)] },
             new("occupation", OccupationCount + 1, 1, occupationValues) { Labels = [string.Empty, .. occupations] },
-            new("zip_prefix", zipVocabulary.Count + 1, 1, zipValues) { Labels = Labels(zipVocabulary) },
+            new("zip_prefix", zipVocabulary.Count + 1, 1, zipValues) { Labels = Vocabulary.Labels(zipVocabulary) },
         ];
         return new UsersTable(userIds, userFields, zipVocabulary.Count + 1);
     }
@@ -253,7 +252,7 @@ public static class MovieLens1MLoader
             width = Math.Max(width, list.Length);
         }
 
-        var genreVocabulary = OrdinalVocabulary(CollectionsMarshal.AsSpan(allGenres));
+        var genreVocabulary = Vocabulary.Ordinal(allGenres);
         var yearVocabulary = YearVocabulary(years);
 
         // Row 0 is the padding item: all zeros.
@@ -274,8 +273,8 @@ public static class MovieLens1MLoader
 
         return new MoviesTable(
             movieIds,
-            new CategoricalField("genres", genreVocabulary.Count + 1, width, genreValues) { Labels = Labels(genreVocabulary) },
-            new CategoricalField("year", yearVocabulary.Count + 1, 1, yearValues) { Labels = Labels(yearVocabulary) });
+            new CategoricalField("genres", genreVocabulary.Count + 1, width, genreValues) { Labels = Vocabulary.Labels(genreVocabulary) },
+            new CategoricalField("year", yearVocabulary.Count + 1, 1, yearValues) { Labels = Vocabulary.Labels(yearVocabulary) });
     }
 
     private static RatingsTable ReadRatings(string path, int[] userIds, int[] movieIds)
@@ -317,105 +316,14 @@ public static class MovieLens1MLoader
             count++;
         }
 
-        // Counting sort by user keeps file order within a user; then a stable per-user sort by timestamp.
-        var offsets = new int[userIds.Length + 1];
-        for (var i = 0; i < count; i++)
+        var rows = ChronologicalOrder.GroupByUser(users.AsSpan(0, count), timestamps.AsSpan(0, count), userIds.Length, out var offsets);
+        var behaviourItems = new int[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
         {
-            offsets[users[i] + 1]++;
+            behaviourItems[i] = items[rows[i]];
         }
 
-        for (var u = 0; u < userIds.Length; u++)
-        {
-            offsets[u + 1] += offsets[u];
-        }
-
-        var cursor = offsets.AsSpan(0, userIds.Length).ToArray();
-        var behaviourItems = new int[count];
-        var behaviourTimes = new long[count];
-        for (var i = 0; i < count; i++)
-        {
-            var slot = cursor[users[i]]++;
-            behaviourItems[slot] = items[i];
-            behaviourTimes[slot] = timestamps[i];
-        }
-
-        StableSortEachUserByTime(offsets, behaviourItems, behaviourTimes);
         return new RatingsTable(offsets, behaviourItems);
-    }
-
-    private static void StableSortEachUserByTime(int[] offsets, int[] items, long[] times)
-    {
-        var maxCount = 0;
-        for (var u = 0; u + 1 < offsets.Length; u++)
-        {
-            maxCount = Math.Max(maxCount, offsets[u + 1] - offsets[u]);
-        }
-
-        long[]? keys = null;
-        int[]? order = null;
-        int[]? scratch = null;
-        for (var u = 0; u + 1 < offsets.Length; u++)
-        {
-            var start = offsets[u];
-            var length = offsets[u + 1] - start;
-            var userTimes = times.AsSpan(start, length);
-            if (IsNonDecreasing(userTimes))
-            {
-                continue;
-            }
-
-            keys ??= new long[maxCount];
-            order ??= new int[maxCount];
-            scratch ??= new int[maxCount];
-            var userKeys = keys.AsSpan(0, length);
-            var userOrder = order.AsSpan(0, length);
-            userTimes.CopyTo(userKeys);
-            for (var i = 0; i < length; i++)
-            {
-                userOrder[i] = i;
-            }
-
-            // The span sort is not stable: restore file order inside every run of equal timestamps afterwards.
-            userKeys.Sort(userOrder);
-            for (var runStart = 0; runStart < length;)
-            {
-                var runEnd = runStart + 1;
-                while (runEnd < length && userKeys[runEnd] == userKeys[runStart])
-                {
-                    runEnd++;
-                }
-
-                if (runEnd - runStart > 1)
-                {
-                    userOrder[runStart..runEnd].Sort();
-                }
-
-                runStart = runEnd;
-            }
-
-            var userItems = items.AsSpan(start, length);
-            var sortedItems = scratch.AsSpan(0, length);
-            for (var i = 0; i < length; i++)
-            {
-                sortedItems[i] = userItems[userOrder[i]];
-            }
-
-            sortedItems.CopyTo(userItems);
-            userKeys.CopyTo(userTimes);
-        }
-    }
-
-    private static bool IsNonDecreasing(ReadOnlySpan<long> values)
-    {
-        for (var i = 1; i < values.Length; i++)
-        {
-            if (values[i] < values[i - 1])
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>Splits <paramref name="line"/> on <c>::</c>; false unless it has exactly <c>fields.Length</c> fields.</summary>
@@ -506,44 +414,7 @@ public static class MovieLens1MLoader
         return false;
     }
 
-    /// <summary>Distinct non-empty strings sorted ordinally, mapped to 1..K.</summary>
-    private static Dictionary<string, int> OrdinalVocabulary(ReadOnlySpan<string> values)
-    {
-        var distinct = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var value in values)
-        {
-            if (value.Length > 0)
-            {
-                distinct.Add(value);
-            }
-        }
-
-        var sorted = distinct.ToArray();
-        Array.Sort(sorted, StringComparer.Ordinal);
-        var vocabulary = new Dictionary<string, int>(sorted.Length, StringComparer.Ordinal);
-        for (var i = 0; i < sorted.Length; i++)
-        {
-            vocabulary.Add(sorted[i], i + 1);
-        }
-
-        return vocabulary;
-    }
-
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    // The raw value of each vocabulary index, "" for index 0.
-    private static string[] Labels<TKey>(Dictionary<TKey, int> vocabulary)
-        where TKey : notnull
-    {
-        var labels = new string[vocabulary.Count + 1];
-        labels[0] = string.Empty;
-        foreach (var (key, index) in vocabulary)
-        {
-            labels[index] = Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty;
-        }
-
-        return labels;
-    }
 
     /// <summary>Distinct known (non-zero) years sorted ascending, mapped to 1..Y.</summary>
     private static Dictionary<int, int> YearVocabulary(List<int> years)

@@ -19,7 +19,8 @@ namespace FitCluster.Training.Data;
 public static class SampleBuilder
 {
     private const int NegativeStream = 1;
-    private const int SplitStream = 2;
+    /// <summary>The <see cref="DeriveSeed"/> stream of the validation split.</summary>
+    internal const int SplitStream = 2;
 
     /// <summary>Builds the train / validation / test samples of <paramref name="log"/>.</summary>
     /// <param name="log">Interactions; its arrays are referenced, not copied.</param>
@@ -128,12 +129,14 @@ public static class SampleBuilder
 
     /// <summary>
     /// The history a sample at <paramref name="position"/> sees: the user's behaviours strictly before it, truncated
-    /// to the latest <paramref name="maxSequenceLength"/> (b_max(1, T−L)..b_{T−1}); never empty for a built sample.
+    /// to the latest <paramref name="maxSequenceLength"/> (b_max(1, T−L)..b_{T−1}); never empty for a sample built here
+    /// (a Taobao page view before the user's first click has an empty history).
     /// </summary>
     /// <param name="log">The log the sample indexes into.</param>
     /// <param name="userIndex">The sample's user.</param>
     /// <param name="position">The sample's <see cref="SampleSet.Position"/>: an index into <see cref="InteractionLog.BehaviourItems"/>
-    /// within the user's range.</param>
+    /// within the user's range, or the end of that range (one past the user's last behaviour: a sample after all of
+    /// them, as a Taobao page view after the user's last click).</param>
     /// <param name="maxSequenceLength">Truncation length L, at least 1.</param>
     /// <returns>Item indices, oldest first, as a view of <see cref="InteractionLog.BehaviourItems"/>.</returns>
     public static ReadOnlySpan<int> History(InteractionLog log, int userIndex, int position, int maxSequenceLength)
@@ -141,17 +144,18 @@ public static class SampleBuilder
         ArgumentNullException.ThrowIfNull(log);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSequenceLength, 1);
         var start = log.BehaviourOffsets[userIndex];
-        if (position < start || position >= log.BehaviourOffsets[userIndex + 1])
+        if (position < start || position > log.BehaviourOffsets[userIndex + 1])
         {
             throw new ArgumentOutOfRangeException(
-                nameof(position), position, $"Position is outside user {userIndex}'s behaviours [{start}, {log.BehaviourOffsets[userIndex + 1]}).");
+                nameof(position), position, $"Position is outside user {userIndex}'s behaviours [{start}, {log.BehaviourOffsets[userIndex + 1]}].");
         }
 
         var from = Math.Max(start, position - maxSequenceLength);
         return log.BehaviourItems.AsSpan(from, position - from);
     }
 
-    private static void Validate(SampleBuilderOptions options)
+    /// <summary>Throws <see cref="ArgumentException"/> listing every out-of-range option.</summary>
+    internal static void Validate(SampleBuilderOptions options)
     {
         var failures = new List<string>();
         if (options.MaxSequenceLength < 1)
@@ -202,7 +206,7 @@ public static class SampleBuilder
     }
 
     /// <summary>Marks exactly <paramref name="count"/> of <paramref name="total"/> positions, uniformly (partial Fisher–Yates).</summary>
-    private static bool[] ChooseValidation(int total, int count, Random rng)
+    internal static bool[] ChooseValidation(int total, int count, Random rng)
     {
         var chosen = new bool[total];
         if (count == 0)
@@ -227,7 +231,7 @@ public static class SampleBuilder
     }
 
     /// <summary>An independent seed per purpose (SplitMix64 finaliser), so the streams do not shadow each other.</summary>
-    private static int DeriveSeed(int seed, int stream)
+    internal static int DeriveSeed(int seed, int stream)
     {
         unchecked
         {

@@ -30,13 +30,15 @@ public sealed class SampleSet
 
     /// <summary>
     /// Index into <see cref="InteractionLog.BehaviourItems"/> of the target (T-th) behaviour: the sample's history is
-    /// the user's behaviours strictly before it.
+    /// the user's behaviours strictly before it. For samples read from a file (Taobao page views) it is the index of the
+    /// user's first behaviour at or after the sample's time, and may be the end of the user's range.
     /// </summary>
     public int[] Position { get; }
 
-    /// <summary>Candidate item index: the T-th behaviour's item (label 1) or a sampled never-rated item (label 0).</summary>
+    /// <summary>Candidate item index: the T-th behaviour's item (label 1) or a sampled never-rated item (label 0); for
+    /// Taobao, the page view's ad group.</summary>
     public int[] Item { get; }
 
-    /// <summary>1 for the positive, 0 for the sampled negative.</summary>
+    /// <summary>1 for the positive, 0 for the sampled negative; for Taobao, the page view's <c>clk</c>.</summary>
     public float[] Label { get; }
 }

@@ -74,7 +74,9 @@ public sealed class SampleBuilderTests
         Assert.Equal([1], SampleBuilder.History(log, 0, 1, 2).ToArray());
         Assert.Equal([2, 6], SampleBuilder.History(log, 2, 7, 3).ToArray());
         Assert.True(SampleBuilder.History(log, 0, 0, 50).IsEmpty);
-        Assert.Throws<ArgumentOutOfRangeException>(() => SampleBuilder.History(log, 0, 4, 50).ToArray());
+        Assert.Equal([1, 2, 3, 4], SampleBuilder.History(log, 0, 4, 50).ToArray()); // the end: after every behaviour
+        Assert.Throws<ArgumentOutOfRangeException>(() => SampleBuilder.History(log, 0, 5, 50).ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => SampleBuilder.History(log, 2, 4, 50).ToArray());
     }
 
     [Fact]

@@ -28,8 +28,8 @@ public static class BenchCommand
     {
         var bench = new Command("bench", "Long, full-data experiments with results written under bench/results/<hardware>/");
         bench.Add(CreateCompare());
-        bench.Add(Table1Command.Create());
-        bench.Add(AblationCommand.Create());
+        bench.Add(ModelTableCommand.Table1());
+        bench.Add(ModelTableCommand.Ablation());
         bench.Add(SweepCommand.Create());
         bench.Add(CurvesCommand.Create());
         bench.Add(TsneCommand.Create());

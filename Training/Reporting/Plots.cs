@@ -146,10 +146,10 @@ public static class Plots
     /// <param name="leftLabel">Left axis label.</param>
     /// <param name="right">Series on the right axis.</param>
     /// <param name="rightLabel">Right axis label.</param>
-    /// <param name="xTicks">Optional x positions labelled with their values only (e.g. the swept values).</param>
+    /// <param name="xTickLabels">Optional labels of the left series' x positions, the only ticks shown (e.g. swept values on a log axis).</param>
     /// <exception cref="ArgumentException">A series has X and Y of different lengths.</exception>
     public static void TwoAxisLines(
-        string path, string title, string xLabel, PlotSeries left, string leftLabel, PlotSeries right, string rightLabel, IReadOnlyList<double>? xTicks = null)
+        string path, string title, string xLabel, PlotSeries left, string leftLabel, PlotSeries right, string rightLabel, IReadOnlyList<string>? xTickLabels = null)
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
@@ -174,9 +174,9 @@ public static class Plots
             }
         }
 
-        if (xTicks is { Count: > 0 })
+        if (xTickLabels is { Count: > 0 })
         {
-            var ticks = xTicks.Select(x => new Tick(x, x.ToString("G", CultureInfo.InvariantCulture))).ToArray();
+            var ticks = left.X.Zip(xTickLabels, (x, label) => new Tick(x, label)).ToArray();
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
         }
 

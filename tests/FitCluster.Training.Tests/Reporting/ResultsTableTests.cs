@@ -10,21 +10,19 @@ public sealed class ResultsTableTests
         ModelScores[] scores =
         [
             new("two-tower", [0.8600, 0.8700, 0.8800], [0.45, 0.46, 0.47]),    // mean AUC 0.87, logloss 0.46
-            new("ranktower", [0.9000, 0.9100, 0.9200], [0.40, 0.40, 0.40]),    // 0.91 (second), 0.40 (second)
-            new("fit", [0.9300, 0.9310, 0.9320], [0.37, 0.38, 0.39]),          // 0.931 (best), 0.38 (best)
+            new("ranktower", [0.9050, 0.9100, 0.9150], [0.40, 0.40, 0.40]),    // 0.91 (second), 0.40 (second)
+            new("fit", [0.9300, 0.9310, 0.9320], [0.375, 0.38, 0.385]),        // 0.931 (best), 0.38 (best); p < 0.05 vs ranktower
         ];
 
         var (markdown, csv) = ResultsTable.Render("ml-1m", scores, "two-tower", "fit", withPaper: true);
 
         // RelaImpr (eq. 22): (0.931 − 0.5) / (0.87 − 0.5) − 1 = 16.49%; (0.91 − 0.5) / 0.37 − 1 = 10.81%.
-        Assert.Contains("| fit       | 3    | **0.9310 ± 0.0010**\\* | **0.3800 ± 0.0100**\\* | 16.49%", markdown, StringComparison.Ordinal);
-        Assert.Contains("| ranktower | 3    | <u>0.9100 ± 0.0100</u> | <u>0.4000 ± 0.0000</u> | 10.81%", markdown, StringComparison.Ordinal);
-        Assert.Contains("| two-tower | 3    | 0.8700 ± 0.0100 | 0.4600 ± 0.0100 | 0.00%", markdown, StringComparison.Ordinal);
         // The paper's ML-1M numbers beside ours, ranked among the rows shown.
-        Assert.Contains("**0.9225** | **0.3766** | 14.34%", markdown, StringComparison.Ordinal);
-        Assert.Contains("<u>0.9095</u> | <u>0.3986</u> | 10.82%", markdown, StringComparison.Ordinal);
+        Assert.Equal(["fit", "3", "**0.9310 ± 0.0010**\\*", "**0.3800 ± 0.0050**\\*", "16.49%", "**0.9225**", "**0.3766**", "14.34%"], Cells(markdown, "fit"));
+        Assert.Equal(["ranktower", "3", "<u>0.9100 ± 0.0050</u>", "<u>0.4000 ± 0.0000</u>", "10.81%", "<u>0.9095</u>", "<u>0.3986</u>", "10.82%"], Cells(markdown, "ranktower"));
+        Assert.Equal(["two-tower", "3", "0.8700 ± 0.0100", "0.4600 ± 0.0100", "0.00%", "0.8695", "0.4508", "0.00%"], Cells(markdown, "two-tower"));
         Assert.Contains("fit against the best other model (ranktower)", markdown, StringComparison.Ordinal);
-        Assert.Contains("fit,3,0.931,0.001,0.38,0.01,16.4865,0.9225,0.3766,14.34", csv, StringComparison.Ordinal);
+        Assert.Contains("fit,3,0.931,0.001,0.38,0.005,16.4865,0.9225,0.3766,14.34", csv, StringComparison.Ordinal);
         Assert.DoesNotContain("**", csv, StringComparison.Ordinal);
     }
 
@@ -36,6 +34,11 @@ public sealed class ResultsTableTests
         Assert.Contains("| –", markdown, StringComparison.Ordinal); // no two-tower row: RelaImpr and paper columns empty
         Assert.DoesNotContain("\\*", markdown, StringComparison.Ordinal);
     }
+
+    private static string[] Cells(string markdown, string model) => markdown.Split('\n')
+        .Where(line => line.StartsWith('|'))
+        .Select(line => line.Split('|', StringSplitOptions.TrimEntries)[1..^1])
+        .First(cells => cells.Length > 0 && cells[0] == model);
 
     [Fact]
     public void Ranks_TiesShareRankAndNaNIsUnranked()

@@ -10,8 +10,10 @@ using FitCluster.Training.Runs;
 namespace FitCluster.Training.Cli;
 
 /// <summary>
-/// <c>fit bench compare</c>: trains several models over several seeds on one dataset (resuming finished runs) and
-/// writes a comparison — Markdown + CSV tables, significance tests and plots — beside the hardware it ran on.
+/// <c>fit bench</c>: experiments that train many runs through <see cref="BenchRunner"/> (resuming finished runs) and write
+/// Markdown + CSV tables and plots beside the hardware they ran on. <c>compare</c> lives here; <c>table1</c> and
+/// <c>ablation</c> in <see cref="ModelTableCommand"/>, then <see cref="SweepCommand"/>, <see cref="CurvesCommand"/> and
+/// <see cref="TsneCommand"/>.
 /// </summary>
 public static class BenchCommand
 {

@@ -10,8 +10,10 @@ using FitCluster.Training.Runs;
 namespace FitCluster.Training.Cli;
 
 /// <summary>
-/// <c>fit bench compare</c>: trains several models over several seeds on one dataset (resuming finished runs) and
-/// writes a comparison — Markdown + CSV tables, significance tests and plots — beside the hardware it ran on.
+/// <c>fit bench</c>: experiments that train many runs through <see cref="BenchRunner"/> (resuming finished runs) and write
+/// Markdown + CSV tables and plots beside the hardware they ran on. <c>compare</c> lives here; <c>table1</c> and
+/// <c>ablation</c> in <see cref="ModelTableCommand"/>, then <see cref="SweepCommand"/>, <see cref="CurvesCommand"/> and
+/// <see cref="TsneCommand"/>.
 /// </summary>
 public static class BenchCommand
 {
@@ -23,77 +25,52 @@ public static class BenchCommand
 
     private const int BootstrapResamples = 2000;
 
-    /// <summary>Builds <c>bench</c> with its <c>compare</c> sub-command.</summary>
+    /// <summary>Builds <c>bench</c> with its sub-commands: compare, table1, ablation, sweep, curves, tsne.</summary>
     public static Command Create()
     {
-        var args = new TrainingArguments();
+        var bench = new Command("bench", "Long, full-data experiments with results written under bench/results/<hardware>/");
+        bench.Add(CreateCompare());
+        bench.Add(ModelTableCommand.Table1());
+        bench.Add(ModelTableCommand.Ablation());
+        bench.Add(SweepCommand.Create());
+        bench.Add(CurvesCommand.Create());
+        bench.Add(TsneCommand.Create());
+        return bench;
+    }
+
+    private static Command CreateCompare()
+    {
+        var args = new BenchArguments(defaultRepeats: 3);
         var models = new Option<string>("--models") { Description = "Comma-separated models; the first is the baseline", DefaultValueFactory = _ => "two-tower,fit,din-target" };
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated training seeds", DefaultValueFactory = _ => "1,2,3" };
-        var output = new Option<string?>("--out") { Description = "Output folder (default bench/results/<hardware>/<dataset>-compare)" };
-        var summariseOnly = new Option<bool>("--summarise-only") { Description = "Train nothing: summarise the runs that have finished" };
         var compare = new Command("compare", "Train every model with every seed, then write summary.md/.csv, significance tests and plots");
-        args.AddTo(compare);
+        args.AddTo(compare, withRepeats: false);
         compare.Add(models);
         compare.Add(seeds);
-        compare.Add(output);
-        compare.Add(summariseOnly);
         compare.SetAction(parse =>
         {
-            var dataset = parse.GetRequiredValue(args.Dataset);
-            var modelNames = Split(parse.GetRequiredValue(models));
-            var seedList = Split(parse.GetRequiredValue(seeds)).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-            var directory = parse.GetValue(output) ?? Path.Combine("bench", "results", HardwareName(), $"{dataset}-compare");
-            SampleSplits? splits = null;
-            foreach (var seed in parse.GetValue(summariseOnly) ? [] : seedList)
+            var runner = new BenchRunner(args, parse, "compare");
+            var modelNames = BenchArguments.ParseModels(parse.GetRequiredValue(models));
+            var seedList = BenchArguments.ParseIntegers("--seeds", parse.GetRequiredValue(seeds), int.MinValue);
+            runner.Total = modelNames.Length * seedList.Length;
+            foreach (var seed in seedList)
             {
                 foreach (var model in modelNames)
                 {
-                    var runDirectory = Path.Combine(directory, "runs", $"{model}-s{seed}");
-                    if (RunWriter.TryRead(runDirectory) is { } done)
-                    {
-                        Console.Error.WriteLine($"[bench] {model} seed {seed}: already done (test AUC {done.TestAuc:F4}), skipping");
-                        continue;
-                    }
-
-                    splits ??= DatasetSource.Load(dataset, parse.GetValue(args.Data), args.Samples(parse), Console.Error.WriteLine);
-                    try
-                    {
-                        TrainCommand.TrainAndWrite(splits, args.Model(parse, model), args.Train(parse, seed), runDirectory, $"{model} s{seed}");
-                    }
-                    catch (ExternalException error)
-                    {
-                        // A libtorch error aborts only this run; training it again from scratch is deterministic.
-                        Console.Error.WriteLine($"[bench] {model} seed {seed}: libtorch failed ({error.Message.Split('\n')[0]}); retrying once");
-                        TrainCommand.TrainAndWrite(splits, args.Model(parse, model), args.Train(parse, seed), runDirectory, $"{model} s{seed}");
-                    }
+                    runner.Ensure(BenchRunner.RunName(model, seed), model, seed);
                 }
             }
 
-            var summary = Summarise(directory, dataset, modelNames, seedList);
-            Console.WriteLine(summary);
+            Console.WriteLine(Summarise(runner.Directory, runner.Dataset, modelNames, seedList));
             return 0;
         });
-        var bench = new Command("bench", "Long, full-data experiments with results written under bench/results/<hardware>/");
-        bench.Add(compare);
-        return bench;
+        return compare;
     }
 
     /// <summary>Writes summary.md, summary.csv, auc.png and curves.png for finished runs and returns the Markdown.</summary>
     public static string Summarise(string directory, string dataset, IReadOnlyList<string> models, IReadOnlyList<int> seeds)
     {
-        var runs = new Dictionary<string, List<(TrainRun Run, string Directory)>>();
-        foreach (var model in models)
-        {
-            runs[model] = [];
-            foreach (var seed in seeds)
-            {
-                var runDirectory = Path.Combine(directory, "runs", $"{model}-s{seed}");
-                if (RunWriter.TryRead(runDirectory) is { } run)
-                {
-                    runs[model].Add((run, runDirectory));
-                }
-            }
-        }
+        var runs = BenchRunner.Collect(directory, models, seeds).ToDictionary(m => m.Model, m => m.Runs);
 
         var baseline = models[0];
         var baseAucs = runs[baseline].Select(r => r.Run.TestAuc).ToArray();
@@ -193,7 +170,7 @@ public static class BenchCommand
     public static string HardwareDescription() =>
         $"{CpuModel()}, {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
 
-    private static string PairedBootstraps(List<(TrainRun Run, string Directory)> baseline, List<(TrainRun Run, string Directory)> model)
+    private static string PairedBootstraps(IReadOnlyList<(TrainRun Run, string Directory)> baseline, IReadOnlyList<(TrainRun Run, string Directory)> model)
     {
         var parts = new List<string>();
         foreach (var (run, runDirectory) in model)
@@ -231,8 +208,6 @@ public static class BenchCommand
 
         return RuntimeInformation.ProcessArchitecture.ToString();
     }
-
-    private static string[] Split(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static string F(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
 }

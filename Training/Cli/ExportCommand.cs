@@ -1,9 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
-using FitCluster.Model.Artifacts;
-using FitCluster.Training.Data;
 using FitCluster.Training.Export;
-using FitCluster.Training.Models;
 
 namespace FitCluster.Training.Cli;
 
@@ -25,48 +21,14 @@ public static class ExportCommand
         };
         command.SetAction(parse =>
         {
-            var path = parse.GetRequiredValue(checkpoint);
-            var runDirectory = File.Exists(path) ? Path.GetDirectoryName(Path.GetFullPath(path))! : path;
-            var checkpointFile = File.Exists(path) ? path : Path.Combine(runDirectory, "checkpoint.bin");
-            var run = RunWriter.TryRead(runDirectory)
-                ?? throw new FileNotFoundException($"'{runDirectory}' has no metrics.json: not a finished run of ./fit train.");
-            if (!File.Exists(checkpointFile))
-            {
-                throw new FileNotFoundException($"No checkpoint at '{checkpointFile}'.", checkpointFile);
-            }
-
-            var reference = ReadReference(runDirectory, run.Dataset, parse.GetValue(dataset), parse.GetValue(data));
-            var samples = new SampleBuilderOptions { Seed = reference.DataSeed, MaxUsers = reference.MaxUsers };
-            var splits = DatasetSource.Load(reference.Dataset, reference.DataDirectory, samples, Console.Error.WriteLine);
-            using var model = ModelFactory.Create(FeatureSchema.From(splits.Log), run.ModelOptions);
-            try
-            {
-                model.load(checkpointFile);
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
-            {
-                throw new InvalidDataException($"'{checkpointFile}' does not match the run's model ({run.ModelOptions.Name}) on this dataset: {e.Message}", e);
-            }
-
+            var loaded = LoadedCheckpoint.Load(parse.GetRequiredValue(checkpoint), parse.GetValue(dataset), parse.GetValue(data), Console.Error.WriteLine);
+            using var model = loaded.Model;
+            var (run, splits) = (loaded.Run, loaded.Splits);
             var manifest = ArtifactExporter.Export(model, splits, run, parse.GetRequiredValue(output),
                 new ExportOptions { Half = parse.GetValue(half), GoldenUsers = parse.GetValue(goldenUsers) }, Console.Error.WriteLine);
             Console.WriteLine($"{manifest.ModelVersion} → {Path.GetFullPath(parse.GetRequiredValue(output))}");
             return 0;
         });
         return command;
-    }
-
-    private static DatasetReference ReadReference(string runDirectory, string runDataset, string? dataset, string? data)
-    {
-        var path = Path.Combine(runDirectory, DatasetReference.FileName);
-        var reference = File.Exists(path)
-            ? JsonSerializer.Deserialize<DatasetReference>(File.ReadAllText(path), RunWriter.Json)!
-            : new DatasetReference(dataset ?? runDataset, null, SampleBuilderOptions.DefaultSeed, null);
-        if (dataset is not null && dataset != reference.Dataset)
-        {
-            throw new ArgumentException($"The run was trained on '{reference.Dataset}', not '{dataset}'.");
-        }
-
-        return data is null ? reference : reference with { DataDirectory = Path.GetFullPath(data) };
     }
 }

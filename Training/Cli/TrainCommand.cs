@@ -54,14 +54,16 @@ public static class TrainCommand
     /// <param name="label">Progress label.</param>
     /// <param name="dataset">Written as dataset.json so that the checkpoint can be exported later.</param>
     /// <param name="afterTraining">Runs on the best-epoch model before it is released (export).</param>
+    /// <param name="extraObserver">Also receives the training progress (validation curves).</param>
     public static TrainRun TrainAndWrite(
         SampleSplits splits, ModelOptions modelOptions, TrainOptions trainOptions, string directory, string label,
-        DatasetReference? dataset = null, Action<RankingModel, TrainRun>? afterTraining = null)
+        DatasetReference? dataset = null, Action<RankingModel, TrainRun>? afterTraining = null, ITrainingObserver? extraObserver = null)
     {
         var observer = new ConsoleTrainingObserver(label);
         return observer.Run(o =>
         {
-            var (run, trained, testLogits) = Trainer.Train(splits, modelOptions, trainOptions, o);
+            ITrainingObserver both = extraObserver is null ? o : new CompositeTrainingObserver(o, extraObserver);
+            var (run, trained, testLogits) = Trainer.Train(splits, modelOptions, trainOptions, both);
             using (trained)
             {
                 RunWriter.Write(directory, run, trained, splits, testLogits, o.Steps, dataset);

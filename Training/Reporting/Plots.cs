@@ -136,6 +136,124 @@ public static class Plots
         Save(plot, path);
     }
 
+    /// <summary>
+    /// Writes a line chart with two y-axes (like the paper's Figs. 7–8: AUC on the left, latency on the right) to a PNG.
+    /// </summary>
+    /// <param name="path">Destination PNG file (folder created if missing; overwritten if present).</param>
+    /// <param name="title">Chart title.</param>
+    /// <param name="xLabel">X-axis label.</param>
+    /// <param name="left">Series on the left axis.</param>
+    /// <param name="leftLabel">Left axis label.</param>
+    /// <param name="right">Series on the right axis.</param>
+    /// <param name="rightLabel">Right axis label.</param>
+    /// <param name="xTickLabels">Optional labels of the left series' x positions, the only ticks shown (e.g. swept values on a log axis).</param>
+    /// <exception cref="ArgumentException">A series has X and Y of different lengths.</exception>
+    public static void TwoAxisLines(
+        string path, string title, string xLabel, PlotSeries left, string leftLabel, PlotSeries right, string rightLabel, IReadOnlyList<string>? xTickLabels = null)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        using var plot = new Plot();
+        var index = 0;
+        foreach (var (line, onRight) in new[] { (left, false), (right, true) })
+        {
+            if (line.X.Length != line.Y.Length)
+            {
+                throw new ArgumentException($"Series '{line.Name}' has {line.X.Length} x values but {line.Y.Length} y values.", nameof(left));
+            }
+
+            var scatter = plot.Add.Scatter(line.X, line.Y);
+            scatter.LegendText = line.Name;
+            scatter.LineWidth = 2;
+            scatter.MarkerSize = 7;
+            scatter.Color = plot.Add.Palette.GetColor(index++);
+            if (onRight)
+            {
+                scatter.LinePattern = LinePattern.Dashed;
+                scatter.Axes.YAxis = plot.Axes.Right;
+            }
+        }
+
+        if (xTickLabels is { Count: > 0 })
+        {
+            var ticks = left.X.Zip(xTickLabels, (x, label) => new Tick(x, label)).ToArray();
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
+        }
+
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.Axes.Left.Label.Text = leftLabel;
+        plot.Axes.Right.Label.Text = rightLabel;
+        plot.ShowLegend(Alignment.LowerRight);
+        Save(plot, path);
+    }
+
+    /// <summary>
+    /// Writes a 2-D map (t-SNE) to a PNG: small points coloured by group, and larger black-edged markers for highlighted
+    /// points (e.g. meta vectors) coloured like their group.
+    /// </summary>
+    /// <param name="path">Destination PNG file (folder created if missing; overwritten if present).</param>
+    /// <param name="title">Chart title.</param>
+    /// <param name="x">X coordinate of every point.</param>
+    /// <param name="y">Y coordinate of every point.</param>
+    /// <param name="group">Group of every point (colour; groups beyond the palette reuse colours).</param>
+    /// <param name="highlighted">Whether each point is drawn as a large marker.</param>
+    /// <param name="pointLabel">Legend text of ordinary points.</param>
+    /// <param name="highlightLabel">Legend text of highlighted points.</param>
+    /// <exception cref="ArgumentException">The four lists differ in length.</exception>
+    public static void Map(
+        string path, string title, IReadOnlyList<double> x, IReadOnlyList<double> y, IReadOnlyList<int> group, IReadOnlyList<bool> highlighted,
+        string pointLabel, string highlightLabel)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(highlighted);
+        if (y.Count != x.Count || group.Count != x.Count || highlighted.Count != x.Count)
+        {
+            throw new ArgumentException($"Map inputs differ in length: {x.Count} x, {y.Count} y, {group.Count} groups, {highlighted.Count} flags.", nameof(x));
+        }
+
+        using var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category20();
+        foreach (var big in new[] { false, true })
+        {
+            foreach (var g in group.Distinct().Order())
+            {
+                var xs = new List<double>();
+                var ys = new List<double>();
+                for (var i = 0; i < x.Count; i++)
+                {
+                    if (group[i] == g && highlighted[i] == big)
+                    {
+                        xs.Add(x[i]);
+                        ys.Add(y[i]);
+                    }
+                }
+
+                if (xs.Count == 0)
+                {
+                    continue;
+                }
+
+                var markers = plot.Add.Markers(xs.ToArray(), ys.ToArray(), big ? MarkerShape.FilledDiamond : MarkerShape.FilledCircle, big ? 14 : 4, palette.GetColor(g));
+                if (big)
+                {
+                    markers.MarkerStyle.OutlineColor = Colors.Black;
+                    markers.MarkerStyle.OutlineWidth = 1.5f;
+                }
+            }
+        }
+
+        // Two legend entries only: colours stand for groups (query indices), which are too many to list.
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = pointLabel, MarkerShape = MarkerShape.FilledCircle, MarkerFillColor = Colors.Gray, MarkerSize = 6 });
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = highlightLabel, MarkerShape = MarkerShape.FilledDiamond, MarkerFillColor = Colors.Gray, MarkerLineColor = Colors.Black, MarkerSize = 12 });
+        plot.ShowLegend(Alignment.UpperRight);
+        plot.Title(title);
+        plot.HideGrid();
+        Save(plot, path);
+    }
+
     private static void Save(Plot plot, string path)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));

@@ -1,8 +1,18 @@
+using FitCluster.Training.Models;
+
 namespace FitCluster.Training.Runs;
 
 /// <summary>Receives progress from <see cref="Trainer"/> (a progress bar, a log, a test probe).</summary>
 public interface ITrainingObserver
 {
+    /// <summary>
+    /// The model was created, before the first step. An observer may evaluate it between steps (validation curves); it
+    /// must leave it in training mode and its parameters untouched.
+    /// </summary>
+    void ModelCreated(RankingModel model)
+    {
+    }
+
     /// <summary>An epoch starts with <paramref name="steps"/> steps.</summary>
     void EpochStarted(int epoch, int steps);
 

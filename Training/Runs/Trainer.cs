@@ -31,6 +31,7 @@ public static class Trainer
         set_num_threads(threads);
         manual_seed(options.Seed);
         var model = ModelFactory.Create(FeatureSchema.From(splits.Log), modelOptions);
+        observer.ModelCreated(model);
         using var optimizer = optim.Adam(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         var builder = new BatchBuilder(splits, options.BatchSize);
         var evalBuilder = new BatchBuilder(splits, options.EvalBatchSize);

@@ -35,6 +35,7 @@ public static class ExportCommand
                 throw new FileNotFoundException($"No checkpoint at '{checkpointFile}'.", checkpointFile);
             }
 
+            ArtifactExporter.EnsureServable(run.ModelOptions); // before loading the dataset: refusing takes no time
             var reference = ReadReference(runDirectory, run.Dataset, parse.GetValue(dataset), parse.GetValue(data));
             var samples = new SampleBuilderOptions { Seed = reference.DataSeed, MaxUsers = reference.MaxUsers };
             var splits = DatasetSource.Load(reference.Dataset, reference.DataDirectory, samples, Console.Error.WriteLine);

@@ -21,7 +21,9 @@ public static class ExportCommand
         };
         command.SetAction(parse =>
         {
-            var loaded = LoadedCheckpoint.Load(parse.GetRequiredValue(checkpoint), parse.GetValue(dataset), parse.GetValue(data), Console.Error.WriteLine);
+            // Refuses a model it cannot serve before loading the dataset: refusing takes no time.
+            var loaded = LoadedCheckpoint.Load(parse.GetRequiredValue(checkpoint), parse.GetValue(dataset), parse.GetValue(data), Console.Error.WriteLine,
+                run => ArtifactExporter.EnsureServable(run.ModelOptions));
             using var model = loaded.Model;
             var (run, splits) = (loaded.Run, loaded.Splits);
             var manifest = ArtifactExporter.Export(model, splits, run, parse.GetRequiredValue(output),

@@ -17,7 +17,12 @@ public sealed record LoadedCheckpoint(string RunDirectory, TrainRun Run, SampleS
     /// </summary>
     /// <exception cref="FileNotFoundException">Not a finished run, or no checkpoint.</exception>
     /// <exception cref="InvalidDataException">The checkpoint does not match the run's model on this dataset.</exception>
-    public static LoadedCheckpoint Load(string path, string? dataset, string? data, Action<string> log)
+    /// <param name="path">Run folder or its checkpoint.bin.</param>
+    /// <param name="dataset">Dataset name, when the run has no dataset.json.</param>
+    /// <param name="data">Dataset folder, when dataset.json is missing or points elsewhere.</param>
+    /// <param name="log">Receives the dataset's status lines.</param>
+    /// <param name="check">Called with the run before its dataset is loaded (a refusal here costs no time).</param>
+    public static LoadedCheckpoint Load(string path, string? dataset, string? data, Action<string> log, Action<TrainRun>? check = null)
     {
         var runDirectory = File.Exists(path) ? Path.GetDirectoryName(Path.GetFullPath(path))! : path;
         var checkpointFile = File.Exists(path) ? path : Path.Combine(runDirectory, "checkpoint.bin");
@@ -28,6 +33,7 @@ public sealed record LoadedCheckpoint(string RunDirectory, TrainRun Run, SampleS
             throw new FileNotFoundException($"No checkpoint at '{checkpointFile}'.", checkpointFile);
         }
 
+        check?.Invoke(run);
         var reference = ReadReference(runDirectory, run.Dataset, dataset, data);
         var samples = new SampleBuilderOptions { Seed = reference.DataSeed, MaxUsers = reference.MaxUsers };
         var splits = DatasetSource.Load(reference.Dataset, reference.DataDirectory, samples, log);

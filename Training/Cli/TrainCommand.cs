@@ -28,13 +28,18 @@ public static class TrainCommand
         {
             var modelOptions = args.Model(parse, parse.GetRequiredValue(model));
             var trainOptions = args.Train(parse);
+            var exportDirectory = parse.GetValue(export);
+            if (exportDirectory is not null)
+            {
+                ArtifactExporter.EnsureServable(modelOptions); // before training, not after
+            }
+
             var dataset = parse.GetRequiredValue(args.Dataset);
             var directory = parse.GetValue(output) ?? Path.Combine("runs", $"{dataset}-{modelOptions.Name}-s{trainOptions.Seed}");
             var samples = args.Samples(parse);
             var data = parse.GetValue(args.Data);
             var splits = DatasetSource.Load(dataset, data, samples, Console.Error.WriteLine);
             var reference = new DatasetReference(dataset, data is null ? null : Path.GetFullPath(data), samples.Seed, samples.MaxUsers);
-            var exportDirectory = parse.GetValue(export);
             var exportOptions = new ExportOptions { Half = parse.GetValue(half) };
             var run = TrainAndWrite(splits, modelOptions, trainOptions, directory, modelOptions.Name, reference, exportDirectory is null
                 ? null

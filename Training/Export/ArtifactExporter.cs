@@ -26,8 +26,36 @@ public static class ArtifactExporter
 
     private const int Chunk = 4096;
 
+    /// <summary>
+    /// Whether the artifact format can serve a model: Two-Tower, or FIT with its Meta Query Module and LSS (any of its
+    /// training-technique variants). The baselines, the exact-target upper bound and the §5.4.1 ablations are
+    /// training-only: serving has no graph for their output layers or user sides.
+    /// </summary>
+    public static bool CanServe(ModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Kind == ModelKind.TwoTower
+            || (options.Kind == ModelKind.Fit && options.Scorer == FitScorer.Lss
+                && options.QueryMode is not (QueryMode.ExactTarget or QueryMode.AveragePooling));
+    }
+
+    /// <summary>Throws a clear error naming the servable presets when <see cref="CanServe"/> is false.</summary>
+    /// <exception cref="ArgumentException">The model cannot be served.</exception>
+    public static void EnsureServable(ModelOptions options)
+    {
+        if (CanServe(options))
+        {
+            return;
+        }
+
+        var servable = ModelOptions.PresetNames.Where(name => CanServe(ModelOptions.Preset(name)));
+        throw new ArgumentException(
+            $"Model '{options.Name}' cannot be served by FitCluster's two-tower serving (no serving graph for its user side or output layer); " +
+            $"export one of: {string.Join(", ", servable)}.", nameof(options));
+    }
+
     /// <summary>Exports <paramref name="model"/> (eval mode is set here) trained on <paramref name="splits"/> into <paramref name="directory"/>.</summary>
-    /// <param name="model">A FIT or Two-Tower model; the exact-target upper bound cannot be served and is refused.</param>
+    /// <param name="model">A model that <see cref="CanServe"/> accepts; any other is refused.</param>
     /// <param name="splits">The dataset (vocabularies, item attributes, test users for the golden set).</param>
     /// <param name="run">The training run's metrics, or null.</param>
     /// <param name="directory">Target folder; must not exist or be empty.</param>
@@ -45,11 +73,8 @@ public static class ArtifactExporter
             throw new IOException($"Export folder '{directory}' exists and is not empty; choose a new folder per model version.");
         }
 
+        EnsureServable(model.Options);
         var fit = model as FitModel;
-        if (model is not (TwoTowerModel or FitModel { MetaQuery: not null }))
-        {
-            throw new ArgumentException($"Model '{model.Options.Name}' cannot be served by a two-tower system (it needs the candidate in the user tower); export FIT or Two-Tower.");
-        }
 
         var watch = Stopwatch.StartNew();
         model.eval();

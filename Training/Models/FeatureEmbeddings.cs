@@ -100,6 +100,21 @@ public sealed class FeatureEmbeddings : nn.Module
     /// <summary>The item tower input: the item id and all item fields, <c>[..., ItemDim]</c>.</summary>
     public Tensor ItemTowerInput(Tensor items) => ItemEmbedding(items, sequenceFieldsOnly: false);
 
+    /// <summary>The behaviour sequence average-pooled over its real behaviours (FIT, eq. 18), <c>[B, ItemAttributeDim]</c>.</summary>
+    public Tensor AverageSequence(ModelInput input)
+    {
+        var mask = input.SequenceMask();
+        using var one = 1.ToScalar(); // explicit and disposed after use, see ModelInput
+        var count = mask.sum(1, keepdim: true, type: ScalarType.Float32).clamp_min(one);
+        return ItemAttributes(input.Sequence).sum(1) / count; // FIT, eq. 18 (padding embeds to zero)
+    }
+
+    /// <summary>
+    /// The user side without interaction: user features and the average-pooled sequence,
+    /// <c>[B, UserDim + ItemAttributeDim]</c> (Two-Tower's user tower input).
+    /// </summary>
+    public Tensor UsersWithAverageSequence(ModelInput input) => cat([Users(input.UserFields), AverageSequence(input)], 1);
+
     // Non-padding values per item, at least 1: the divisor of the mean pooling of a multi-valued field.
     private static float[] ValueCounts(Data.CategoricalField field)
     {

@@ -8,34 +8,50 @@ namespace FitCluster.Training.Models;
 /// query at inference — that DIN attention uses over the behaviour sequence; the user vector (eq. 20) and the item
 /// attributes go through FC towers; the Lightweight Similarity Scorer turns the two representations into the logit.
 /// </summary>
+/// <remarks>
+/// The §5.4.1 ablations are options of this model: <see cref="QueryMode.AveragePooling"/> removes MQM and the interaction
+/// unit ("w/o MQM"), and <see cref="ModelOptions.Scorer"/> swaps LSS for the dot product, sum-max or eq. 17's FC.
+/// With the dot product the towers' last layer is linear, as in <see cref="TwoTowerModel"/> (a ReLU there would confine
+/// the cosine of the normalised outputs to [0, 1]).
+/// </remarks>
 public sealed class FitModel : RankingModel
 {
     private readonly FeatureEmbeddings embeddings;
     private readonly MetaQueryModule? mqm;
-    private readonly DinAttention attention;
+    private readonly DinAttention? attention;
     private readonly Tower user_tower;
     private readonly Tower item_tower;
-    private readonly LightweightSimilarityScorer lss;
+    private readonly LateInteraction lss;
 
     /// <summary>Builds the model for a dataset schema.</summary>
     public FitModel(FeatureSchema schema, ModelOptions options) : base(nameof(FitModel), options)
     {
         embeddings = new FeatureEmbeddings(schema, options.EmbeddingDim, options.EmbeddingInitStd);
         var dim = embeddings.ItemAttributeDim;
-        mqm = options.QueryMode == QueryMode.ExactTarget ? null : new MetaQueryModule(options.MetaSize, dim, options.SelfAttention);
-        attention = new DinAttention(dim, options.AttentionHidden);
-        user_tower = new Tower(embeddings.UserDim + dim + dim, options.TowerHidden, activateLast: true, options.Dropout);
-        item_tower = new Tower(embeddings.ItemDim, options.TowerHidden, activateLast: true, options.Dropout);
-        lss = new LightweightSimilarityScorer(
-            user_tower.OutputDim, item_tower.OutputDim, options.UserHeads, options.ItemHeads, options.HeadDim, options.EmbeddingDim);
+        var pooledOnly = options.QueryMode == QueryMode.AveragePooling;
+        mqm = options.QueryMode is QueryMode.ExactTarget or QueryMode.AveragePooling
+            ? null
+            : new MetaQueryModule(options.MetaSize, dim, options.SelfAttention);
+        attention = pooledOnly ? null : new DinAttention(dim, options.AttentionHidden);
+        var userDim = embeddings.UserDim + dim + (pooledOnly ? 0 : dim); // FIT, eq. 20; w/o MQM: eq. 18's pooled sequence only
+        var activateLast = options.Scorer != FitScorer.Dot;
+        user_tower = new Tower(userDim, options.TowerHidden, activateLast, options.Dropout);
+        item_tower = new Tower(embeddings.ItemDim, options.TowerHidden, activateLast, options.Dropout);
+        var (u, v) = (user_tower.OutputDim, item_tower.OutputDim);
+        lss = options.Scorer switch
+        {
+            FitScorer.Lss => new LightweightSimilarityScorer(u, v, options.UserHeads, options.ItemHeads, options.HeadDim, options.EmbeddingDim),
+            FitScorer.Dot => new CosineScorer(u, options.TwoTowerInitialScale),
+            _ => new SimilarityMatrixScorer(options.Scorer, u, v, options.UserHeads, options.ItemHeads, options.HeadDim, options.EmbeddingDim),
+        };
         RegisterComponents();
     }
 
     /// <summary>The Meta Query Module; null for the exact-target upper bound.</summary>
     public MetaQueryModule? MetaQuery => mqm;
 
-    /// <summary>The scorer, exposed for serving-equivalence checks.</summary>
-    public LightweightSimilarityScorer Scorer => lss;
+    /// <summary>The output layer (LSS unless an ablation replaced it), exposed for serving-equivalence checks.</summary>
+    public LateInteraction Scorer => lss;
 
     /// <summary>The feature embeddings, for export.</summary>
     internal FeatureEmbeddings Embeddings => embeddings;
@@ -43,8 +59,7 @@ public sealed class FitModel : RankingModel
     /// <inheritdoc />
     public override Tensor forward(ModelInput input)
     {
-        var itemAttributes = embeddings.ItemAttributes(input.Item); // e_c, FIT, eq. 4
-        var query = Query(itemAttributes);
+        var query = attention is null ? null : Query(embeddings.ItemAttributes(input.Item)); // e_c, FIT, eq. 4
         var userHeads = lss.UserHeads(UserRepresentation(input, query));
         return lss.Score(userHeads, ItemHeads(input.Item));
     }
@@ -55,7 +70,7 @@ public sealed class FitModel : RankingModel
     /// <summary>Each item's query index s (FIT, eq. 8), int64 <c>[B]</c>: what serving stores beside z_v.</summary>
     public Tensor QueryIndex(Tensor items)
     {
-        var module = mqm ?? throw new InvalidOperationException("The exact-target model has no query index.");
+        var module = mqm ?? throw new InvalidOperationException($"'{Options.Name}' has no Meta Query Module, hence no query index.");
         return MetaQueryModule.QueryIndex(MetaQueryModule.Logits(embeddings.ItemAttributes(items), module.QueryGroup()));
     }
 
@@ -65,7 +80,7 @@ public sealed class FitModel : RankingModel
     /// </summary>
     public Tensor UserHeadsAllBranches(ModelInput input)
     {
-        var module = mqm ?? throw new InvalidOperationException("The exact-target model has no query group.");
+        var module = mqm ?? throw new InvalidOperationException($"'{Options.Name}' has no Meta Query Module, hence no query group.");
         var queryGroup = module.QueryGroup();
         var n = queryGroup.shape[0];
         var b = input.BatchSize;
@@ -84,8 +99,13 @@ public sealed class FitModel : RankingModel
         return lss.Score(selected, itemHeads);
     }
 
-    private Tensor UserRepresentation(ModelInput input, Tensor query)
+    private Tensor UserRepresentation(ModelInput input, Tensor? query)
     {
+        if (attention is null || query is null)
+        {
+            return user_tower.call(embeddings.UsersWithAverageSequence(input)); // w/o MQM (§5.4.1): FIT, eq. 18
+        }
+
         var keys = embeddings.ItemAttributes(input.Sequence);
         var pooled = attention.Pool(query, keys, input.SequenceMask()); // FIT, eq. 19
         var userVector = cat([embeddings.Users(input.UserFields), pooled, query], 1); // FIT, eq. 20

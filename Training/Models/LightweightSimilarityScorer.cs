@@ -14,7 +14,7 @@ namespace FitCluster.Training.Models;
 /// W_1 ∈ R^{d×H_v}, b_1 ∈ R^d; the column-wise FC maps each column S′_{:,j} ∈ R^{H_u} with W_2 ∈ R^{d×H_u}, b_2 ∈ R^d.
 /// S″ is flattened row-major (index i·d + j) for eq. 16, whose projection w ∈ R^{d²} has no bias, as written.
 /// </remarks>
-public sealed class LightweightSimilarityScorer : nn.Module
+public sealed class LightweightSimilarityScorer : LateInteraction
 {
     private readonly Linear user_heads;
     private readonly Linear item_heads;
@@ -44,34 +44,28 @@ public sealed class LightweightSimilarityScorer : nn.Module
         RegisterComponents();
     }
 
-    /// <summary>H_u.</summary>
-    public int UserHeadCount { get; }
+    /// <inheritdoc />
+    public override int UserHeadCount { get; }
 
     /// <summary>H_v.</summary>
     public int ItemHeadCount { get; }
 
-    /// <summary>p.</summary>
-    public int HeadDim { get; }
+    /// <inheritdoc />
+    public override int HeadDim { get; }
 
     /// <summary>d.</summary>
     public int Width { get; }
 
-    /// <summary>User sub-spaces z_u, <c>[..., H_u, p]</c>, from h_u^L <c>[..., d_L]</c>.</summary>
-    public Tensor UserHeads(Tensor userRepresentation)
-    {
-        var z = user_heads.call(userRepresentation); // FIT, eq. 11: all H_u heads W_u^h h_u^L + b_u^h at once
-        return z.reshape([.. userRepresentation.shape[..^1], UserHeadCount, HeadDim]);
-    }
+    /// <inheritdoc />
+    public override Tensor UserHeads(Tensor userRepresentation) =>
+        MultiHead.Split(user_heads.call(userRepresentation), UserHeadCount, HeadDim); // FIT, eq. 11: all H_u heads W_u^h h_u^L + b_u^h at once
 
-    /// <summary>Item sub-spaces z_v, <c>[..., H_v, p]</c>, from h_v^L <c>[..., d_L]</c> (precomputable per item).</summary>
-    public Tensor ItemHeads(Tensor itemRepresentation)
-    {
-        var z = item_heads.call(itemRepresentation); // FIT, eq. 12
-        return z.reshape([.. itemRepresentation.shape[..^1], ItemHeadCount, HeadDim]);
-    }
+    /// <inheritdoc />
+    public override Tensor ItemHeads(Tensor itemRepresentation) =>
+        MultiHead.Split(item_heads.call(itemRepresentation), ItemHeadCount, HeadDim); // FIT, eq. 12
 
-    /// <summary>The score p_uv (a logit), <c>[B]</c>, from z_u <c>[B, H_u, p]</c> and z_v <c>[B, H_v, p]</c>.</summary>
-    public Tensor Score(Tensor userHeads, Tensor itemHeads)
+    /// <inheritdoc />
+    public override Tensor Score(Tensor userHeads, Tensor itemHeads)
     {
         var s = userHeads.bmm(itemHeads.transpose(1, 2));            // FIT, eq. 13: S_ij = z_u^iᵀ z_v^j, [B, H_u, H_v]
         var s1 = nn.functional.relu(row_fc.call(s));                  // FIT, eq. 14: S′_{i,:} = ReLU(W_1 S_{i,:} + b_1), [B, H_u, d]

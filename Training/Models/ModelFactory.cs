@@ -8,6 +8,10 @@ public static class ModelFactory
     {
         ModelKind.TwoTower => new TwoTowerModel(schema, options),
         ModelKind.Fit => new FitModel(schema, options),
+        ModelKind.Dat => new DatModel(schema, options),
+        ModelKind.Cold => new ColdModel(schema, options),
+        ModelKind.IntTower => new IntTowerModel(schema, options),
+        ModelKind.RankTower => new RankTowerModel(schema, options),
         _ => throw new ArgumentOutOfRangeException(nameof(options), options.Kind, "Unknown model kind."),
     };
 }

@@ -18,7 +18,7 @@ public sealed record ModelOptions
     /// <summary>Model family.</summary>
     public ModelKind Kind { get; init; } = ModelKind.Fit;
 
-    /// <summary>Name used on the command line and in metrics (<c>fit</c>, <c>two-tower</c>, <c>din-target</c>).</summary>
+    /// <summary>Name used on the command line and in metrics (one of <see cref="PresetNames"/>).</summary>
     public string Name { get; init; } = "fit";
 
     /// <summary>Embedding dimension d of every categorical feature; also LSS's row/column FC width (FIT §4.2). Default 16.</summary>
@@ -57,8 +57,24 @@ public sealed record ModelOptions
     /// <summary>Dropout after each hidden tower layer (0 = none, the paper's setting).</summary>
     public double Dropout { get; init; }
 
-    /// <summary>Named presets accepted by <c>--model</c>.</summary>
-    public static IReadOnlyList<string> PresetNames { get; } = ["fit", "two-tower", "din-target", "fit-hard-query", "fit-soft-no-temperature", "fit-no-self-attention"];
+    /// <summary>FIT's output layer: LSS, or a §5.4.1 ablation's replacement. Default <see cref="FitScorer.Lss"/>.</summary>
+    public FitScorer Scorer { get; init; } = FitScorer.Lss;
+
+    /// <summary>DAT: weight λ of the adaptive-mimic loss λ(loss_u + loss_v) beside the cross-entropy. Default 1.</summary>
+    public double DatMimicWeight { get; init; } = 1.0;
+
+    /// <summary>IntTower: weight λ of the contrastive regulariser beside the cross-entropy (0 turns it off). Default 0.1.</summary>
+    public double ContrastiveWeight { get; init; } = 0.1;
+
+    /// <summary>IntTower: temperature τ of the contrastive regulariser's in-batch softmax. Default 0.1.</summary>
+    public double ContrastiveTemperature { get; init; } = 0.1;
+
+    /// <summary>Named presets accepted by <c>--model</c>: the six models of Table 1, the DIN upper bound and FIT's ablations.</summary>
+    public static IReadOnlyList<string> PresetNames { get; } =
+    [
+        "fit", "two-tower", "dat", "cold", "inttower", "ranktower", "din-target",
+        "fit-no-mqm", "fit-no-lss", "fit-summax", "fit-fc", "fit-hard-query", "fit-soft-no-temperature", "fit-no-self-attention",
+    ];
 
     /// <summary>The options of a named preset (see <see cref="PresetNames"/>).</summary>
     /// <exception cref="ArgumentException">Unknown name.</exception>
@@ -66,7 +82,15 @@ public sealed record ModelOptions
     {
         "fit" => new ModelOptions(),
         "two-tower" => new ModelOptions { Kind = ModelKind.TwoTower, Name = name },
+        "dat" => new ModelOptions { Kind = ModelKind.Dat, Name = name },
+        "cold" => new ModelOptions { Kind = ModelKind.Cold, Name = name },
+        "inttower" => new ModelOptions { Kind = ModelKind.IntTower, Name = name },
+        "ranktower" => new ModelOptions { Kind = ModelKind.RankTower, Name = name },
         "din-target" => new ModelOptions { Name = name, QueryMode = QueryMode.ExactTarget },
+        "fit-no-mqm" => new ModelOptions { Name = name, QueryMode = QueryMode.AveragePooling },
+        "fit-no-lss" => new ModelOptions { Name = name, Scorer = FitScorer.Dot },
+        "fit-summax" => new ModelOptions { Name = name, Scorer = FitScorer.SumMax },
+        "fit-fc" => new ModelOptions { Name = name, Scorer = FitScorer.Fc },
         "fit-hard-query" => new ModelOptions { Name = name, QueryMode = QueryMode.Hard },
         "fit-soft-no-temperature" => new ModelOptions { Name = name, QueryMode = QueryMode.SoftFixed },
         "fit-no-self-attention" => new ModelOptions { Name = name, SelfAttention = false },

@@ -17,4 +17,10 @@ public enum QueryMode
     /// interaction. Not servable as a two-tower (the user tower would run once per candidate).
     /// </summary>
     ExactTarget,
+
+    /// <summary>
+    /// No Meta Query Module and no interaction unit: the behaviour sequence is average-pooled (FIT, eq. 18) beside the
+    /// user features, as in Two-Tower (§5.4.1 "w/o MQM").
+    /// </summary>
+    AveragePooling,
 }

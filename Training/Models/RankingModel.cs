@@ -24,4 +24,12 @@ public abstract class RankingModel : nn.Module<ModelInput, Tensor>
 
     /// <summary>Mean query similarity QS (FIT, eq. 24) of the last training-mode forward; null when the model has none.</summary>
     public double? LastQuerySimilarity { get; protected set; }
+
+    /// <summary>
+    /// A model-specific regulariser over the last training-mode forward (DAT's adaptive-mimic loss, IntTower's
+    /// contrastive loss), already weighted, that the trainer adds to the cross-entropy; null when the model has none.
+    /// Call only after a training-mode forward of the same batch, in the same dispose scope.
+    /// </summary>
+    /// <param name="labels">float <c>[B]</c> click labels of that batch.</param>
+    public virtual Tensor? AuxiliaryLoss(Tensor labels) => null;
 }

@@ -50,4 +50,23 @@ public sealed class Tower : nn.Module<Tensor, Tensor>
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input) => layers.call(input);
+
+    /// <summary>The output of every layer h^1 … h^L (after its activation, when it has one): IntTower's multi-layer user side.</summary>
+    public IReadOnlyList<Tensor> LayerOutputs(Tensor input)
+    {
+        var outputs = new List<Tensor>();
+        var h = input;
+        foreach (var (name, child) in layers.named_children())
+        {
+            if (name.StartsWith("fc", StringComparison.Ordinal) && !ReferenceEquals(h, input))
+            {
+                outputs.Add(h); // a new layer starts: the previous one is complete
+            }
+
+            h = ((nn.Module<Tensor, Tensor>)child).call(h);
+        }
+
+        outputs.Add(h);
+        return outputs;
+    }
 }

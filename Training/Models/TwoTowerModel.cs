@@ -37,20 +37,14 @@ public sealed class TwoTowerModel : RankingModel
     /// <summary>The L2-normalised user representation h_u, <c>[B, d_L]</c>.</summary>
     public Tensor UserRepresentation(ModelInput input)
     {
-        var mask = input.SequenceMask();
-        var keys = embeddings.ItemAttributes(input.Sequence);
-        using var one = 1.ToScalar(); // explicit and disposed after use, see ModelInput
-        var count = mask.sum(1, keepdim: true, type: ScalarType.Float32).clamp_min(one);
-        var pooled = keys.sum(1) / count; // FIT, eq. 18 (average pooling; padding embeds to zero)
-        var h = user_tower.call(cat([embeddings.Users(input.UserFields), pooled], 1));
-        return nn.functional.normalize(h, p: 2, dim: 1); // FIT, eq. 2
+        var h = user_tower.call(embeddings.UsersWithAverageSequence(input)); // FIT, eq. 18
+        return ScaledCosine.Normalize(h); // FIT, eq. 2
     }
 
     /// <summary>The L2-normalised item representation h_v, <c>[B, d_L]</c>.</summary>
     public Tensor ItemRepresentation(Tensor items)
     {
-        var h = item_tower.call(embeddings.ItemTowerInput(items));
-        return nn.functional.normalize(h, p: 2, dim: 1); // FIT, eq. 2
+        return ScaledCosine.Normalize(item_tower.call(embeddings.ItemTowerInput(items))); // FIT, eq. 2
     }
 
     /// <summary>The smoothing factor γ applied to the cosine (DSSM).</summary>
@@ -62,7 +56,6 @@ public sealed class TwoTowerModel : RankingModel
     /// <inheritdoc />
     public override Tensor forward(ModelInput input)
     {
-        var cosine = (UserRepresentation(input) * ItemRepresentation(input.Item)).sum(1); // FIT, eq. 3: h_uᵀ h_v
-        return cosine * Scale; // DSSM's smoothing factor γ
+        return ScaledCosine.Score(UserRepresentation(input), ItemRepresentation(input.Item), Scale); // FIT, eq. 3 with DSSM's γ
     }
 }

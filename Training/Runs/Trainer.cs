@@ -73,8 +73,9 @@ public static class Trainer
                 model.Temperature = schedule.At(step);
                 var logits = model.call(input);
                 var loss = nn.functional.binary_cross_entropy_with_logits(logits, labels); // FIT, eq. 21
+                var auxiliary = model.AuxiliaryLoss(labels); // DAT's mimic loss, IntTower's contrastive loss; not in the reported loss
                 optimizer.zero_grad();
-                loss.backward();
+                (auxiliary is null ? loss : loss + auxiliary).backward();
                 optimizer.step();
                 var lossValue = loss.item<float>();
                 lossSum += lossValue;
@@ -95,7 +96,7 @@ public static class Trainer
             var validation = Predict(model, splits.Validation, evalBuilder);
             var auc = BinaryMetrics.Auc(validation, splits.Validation.Label);
             var logLoss = BinaryMetrics.LogLossFromLogits(validation, splits.Validation.Label);
-            var isFit = modelOptions.Kind == ModelKind.Fit && modelOptions.QueryMode != QueryMode.ExactTarget;
+            var isFit = model is FitModel { MetaQuery: not null };
             var record = new EpochRecord(
                 epoch, lossSum / stepsPerEpoch, auc, logLoss, seconds, train.Count / seconds,
                 isFit ? model.Temperature : null, qsCount > 0 ? qsSum / qsCount : null);

@@ -33,4 +33,24 @@ public sealed class ExportCommandTests : IDisposable
         Assert.NotEqual(0, exit);
         Assert.Contains("exists and is not empty", error.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Export_BaselineRun_RefusedNamingServableModels()
+    {
+        var run = Path.Combine(_temp.Path, "dat");
+        var root = new RootCommand { TrainCommand.Create(), ExportCommand.Create() };
+        var trainError = new StringWriter();
+        var refused = root.Parse(["train", "--model", "cold", "--epochs", "1", "--max-users", "100", "--out", run, "--export", Path.Combine(_temp.Path, "c")])
+            .Invoke(new InvocationConfiguration { Error = trainError });
+        Assert.NotEqual(0, refused);
+        Assert.Contains("'cold' cannot be served", trainError.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(run, "metrics.json")), "train --export must refuse before training");
+
+        Assert.Equal(0, root.Parse(["train", "--model", "dat", "--epochs", "1", "--max-users", "100", "--out", run]).Invoke());
+        var error = new StringWriter();
+        var exit = root.Parse(["export", "--checkpoint", run, "--out", Path.Combine(_temp.Path, "d")]).Invoke(new InvocationConfiguration { Error = error });
+        Assert.NotEqual(0, exit);
+        Assert.Contains("'dat' cannot be served", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("fit, two-tower", error.ToString(), StringComparison.Ordinal);
+    }
 }

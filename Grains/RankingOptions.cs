@@ -7,7 +7,7 @@ public sealed class RankingOptions
     public const string SectionName = "Ranking";
 
     /// <summary>Default <see cref="ShardCount"/>.</summary>
-    public const int DefaultShardCount = 8;
+    public const int DefaultShardCount = 2;
 
     /// <summary>Default <see cref="MaxCandidates"/>.</summary>
     public const int DefaultMaxCandidates = 10_000;
@@ -21,7 +21,11 @@ public sealed class RankingOptions
     /// <summary>Folder holding one sub-folder per model version (each written by <c>./fit export</c>). Required.</summary>
     public string ArtifactRoot { get; set; } = string.Empty;
 
-    /// <summary>Item shards per model version; items go to shards by a stable hash of their id. Default 8.</summary>
+    /// <summary>
+    /// Item shards per model version; items go to shards by a stable hash of their id. Default 2, one per core of a
+    /// 2-core silo: on one silo more shards only add messages (measured: 300 req/s of 2,000 candidates, p99 3.9 ms with 2
+    /// shards, 5.4 ms with 8). For a cluster, about its total cores (the Kubernetes base sets 8).
+    /// </summary>
     public int ShardCount { get; set; } = DefaultShardCount;
 
     /// <summary>Largest candidate list a request may carry. Default 10,000.</summary>

@@ -5,7 +5,7 @@ namespace FitCluster.Benchmarks;
 
 /// <summary>
 /// Entry point: BenchmarkDotNet benchmarks (pick with <c>--filter</c>, e.g. <c>--job short --filter *Gemm*</c>), or
-/// <c>latency [--candidates N] [--requests N] [--out FILE]</c> for HdrHistogram percentiles of an in-process rank.
+/// <c>latency [--candidates N] [--requests N] [--rate R] [--out FILE]</c> for HdrHistogram percentiles of an in-process rank.
 /// </summary>
 public static class Program
 {

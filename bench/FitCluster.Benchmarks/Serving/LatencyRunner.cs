@@ -23,10 +23,11 @@ public static class LatencyRunner
         var candidates = Option(args, "--candidates", 2000);
         var requests = Option(args, "--requests", 3000);
         var warmup = Option(args, "--warmup", 300);
+        var rate = Option(args, "--rate", 0); // requests per second, paced (idle gaps between requests); 0 = back to back
         var output = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault();
         var peak = MeasurePeakGmacs();
         var table = new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"In-process rank of {candidates:N0} candidates, top-10, history of the full sequence length; {requests:N0} requests after {warmup:N0} warm-up, one at a time.")
+            .AppendLine(CultureInfo.InvariantCulture, $"In-process rank of {candidates:N0} candidates, top-10, history of the full sequence length; {requests:N0} requests after {warmup:N0} warm-up, one at a time{(rate > 0 ? $", paced at {rate} per second (the core idles between requests)" : ", back to back")}.")
             .AppendLine(CultureInfo.InvariantCulture, $"One core's measured FMA peak: {peak:F1} GMAC/s (float32, the FmaPeakBenchmarks kernel).")
             .AppendLine()
             .AppendLine("| model | user tower | p50 ms | p90 ms | p99 ms | p99.9 ms | user tower p50 ms | scoring p50 ms | MACs / request | GMAC/s at p50 | % of 1-core peak |")
@@ -45,8 +46,19 @@ public static class LatencyRunner
                 var total = new LongHistogram(TimeStamp.Seconds(10), 3);
                 var towerTimes = new double[requests];
                 var scoringTimes = new double[requests];
+                var paced = Stopwatch.GetTimestamp();
                 for (var i = 0; i < requests; i++)
                 {
+                    if (rate > 0)
+                    {
+                        paced += Stopwatch.Frequency / rate;
+                        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), paced);
+                        if (wait > TimeSpan.Zero)
+                        {
+                            Thread.Sleep(wait);
+                        }
+                    }
+
                     var start = Stopwatch.GetTimestamp();
                     var outcome = ranker.Rank(queries[i % queries.Length]);
                     total.RecordValue(Stopwatch.GetTimestamp() - start);

@@ -86,8 +86,11 @@ public sealed class BenchArguments
     }
 
     /// <summary>Parses a comma-separated model list and checks every name before anything is trained.</summary>
+    /// <param name="list">The <c>--models</c> value.</param>
+    /// <param name="presetsOnly">Whether every name must be a <c>--model</c> preset (false with <c>--summarise-only</c>,
+    /// which can also summarise runs trained by hand with other options into <c>runs/NAME-sSEED</c>).</param>
     /// <exception cref="ArgumentException">The list is empty or names a model this build does not have.</exception>
-    public static string[] ParseModels(string list)
+    public static string[] ParseModels(string list, bool presetsOnly = true)
     {
         var models = Split(list);
         if (models.Length == 0)
@@ -95,7 +98,7 @@ public sealed class BenchArguments
             throw new ArgumentException($"--models needs at least one model; known: {string.Join(", ", ModelOptions.PresetNames)}.");
         }
 
-        var unknown = models.Where(m => !ModelOptions.PresetNames.Contains(m)).ToArray();
+        var unknown = presetsOnly ? models.Where(m => !ModelOptions.PresetNames.Contains(m)).ToArray() : [];
         if (unknown.Length > 0)
         {
             throw new ArgumentException(

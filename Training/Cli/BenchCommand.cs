@@ -50,7 +50,7 @@ public static class BenchCommand
         compare.SetAction(parse =>
         {
             var runner = new BenchRunner(args, parse, "compare");
-            var modelNames = BenchArguments.ParseModels(parse.GetRequiredValue(models));
+            var modelNames = BenchArguments.ParseModels(parse.GetRequiredValue(models), presetsOnly: !runner.SummariseOnly);
             var seedList = BenchArguments.ParseIntegers("--seeds", parse.GetRequiredValue(seeds), int.MinValue);
             runner.Total = modelNames.Length * seedList.Length;
             foreach (var seed in seedList)

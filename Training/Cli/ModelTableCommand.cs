@@ -78,7 +78,7 @@ public static class ModelTableCommand
         command.SetAction(parse =>
         {
             // Every name is checked before anything trains: a typo or a model not in this build fails at once.
-            var modelNames = BenchArguments.ParseModels(parse.GetRequiredValue(models));
+            var modelNames = BenchArguments.ParseModels(parse.GetRequiredValue(models), presetsOnly: !parse.GetValue(args.SummariseOnly));
             var seeds = args.Seeds(parse);
             var runner = new BenchRunner(args, parse, name) { Total = modelNames.Length * seeds.Length };
             foreach (var seed in seeds)

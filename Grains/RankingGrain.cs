@@ -218,8 +218,7 @@ public sealed partial class RankingGrain(
         {
             var first = p * n / parts;
             var count = ((p + 1) * n / parts) - first;
-            var input = parts == 1 ? new UserTowerInput(fields, behaviours) : new UserTowerInput(fields, behaviours, first, count);
-            calls.Add(grain.ComputeAsync(input, cancellationToken).AsTask());
+            calls.Add(grain.ComputeAsync(new UserTowerInput(fields, behaviours, first, count), cancellationToken).AsTask());
         }
 
         return calls;

@@ -227,15 +227,23 @@ public static class TaobaoLoader
         return columns;
     }
 
+    // One raw-value column per field, every value Missing until a line describes its row.
+    private static long[][] MissingColumns(int columns, int rows)
+    {
+        var raw = new long[columns][];
+        for (var f = 0; f < columns; f++)
+        {
+            raw[f] = new long[rows];
+            Array.Fill(raw[f], Missing);
+        }
+
+        return raw;
+    }
+
     private static CategoricalField[] ReadAdFeatures(string path, int[] adGroups, IProgress<string>? progress)
     {
         var itemIndex = IndexOf(adGroups);
-        var raw = new long[s_itemFieldNames.Length][];
-        for (var f = 0; f < raw.Length; f++)
-        {
-            raw[f] = new long[adGroups.Length + 1];
-            Array.Fill(raw[f], Missing);
-        }
+        var raw = MissingColumns(s_itemFieldNames.Length, adGroups.Length + 1);
 
         Span<Range> fields = stackalloc Range[s_adFeatureHeader.Length];
         using var reader = OpenWithHeader(path, s_adFeatureHeader, progress);
@@ -289,12 +297,7 @@ public static class TaobaoLoader
     {
         var userIndex = IndexOf(userIds);
         var fieldCount = s_userProfileHeader.Length - 1;
-        var raw = new long[fieldCount][];
-        for (var f = 0; f < fieldCount; f++)
-        {
-            raw[f] = new long[userIds.Length];
-            Array.Fill(raw[f], Missing);
-        }
+        var raw = MissingColumns(fieldCount, userIds.Length);
 
         Span<Range> fields = stackalloc Range[s_userProfileHeader.Length];
         Span<long> values = stackalloc long[fieldCount];

@@ -53,13 +53,16 @@ public sealed class TrainingArguments
     /// <summary><c>--head-dim</c>.</summary>
     public Option<int> HeadDim { get; } = new("--head-dim") { Description = "FIT: LSS sub-space dimension p", DefaultValueFactory = _ => ModelOptions.DefaultHeadDim };
 
+    /// <summary><c>--contrastive-weight</c>.</summary>
+    public Option<double?> ContrastiveWeight { get; } = new("--contrastive-weight") { Description = "inttower, fit-cir: weight λ of the in-batch contrastive regulariser (default: the preset's, 0.1; 0 turns it off)" };
+
     /// <summary><c>--threads</c>.</summary>
     public Option<int?> Threads { get; } = new("--threads") { Description = "libtorch threads (default: one per core)" };
 
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Dataset, Data, Epochs, Seed, DataSeed, BatchSize, LearningRate, WeightDecay, Dropout, TemperatureEpochs, Patience, MaxUsers, MetaSize, Heads, HeadDim, Threads })
+        foreach (var option in new Option[] { Dataset, Data, Epochs, Seed, DataSeed, BatchSize, LearningRate, WeightDecay, Dropout, TemperatureEpochs, Patience, MaxUsers, MetaSize, Heads, HeadDim, ContrastiveWeight, Threads })
         {
             command.Add(option);
         }
@@ -86,6 +89,7 @@ public sealed class TrainingArguments
     };
 
     /// <summary>Architecture options of the named preset, with size overrides from the parse result.</summary>
+    /// <exception cref="ArgumentException"><c>--contrastive-weight</c> is negative or not finite.</exception>
     public ModelOptions Model(ParseResult parse, string preset) => ModelOptions.Preset(preset) with
     {
         MetaSize = parse.GetValue(MetaSize),
@@ -93,5 +97,11 @@ public sealed class TrainingArguments
         ItemHeads = parse.GetValue(Heads),
         HeadDim = parse.GetValue(HeadDim),
         Dropout = parse.GetValue(Dropout),
+        ContrastiveWeight = parse.GetValue(ContrastiveWeight) switch
+        {
+            null => ModelOptions.Preset(preset).ContrastiveWeight,
+            { } w when double.IsFinite(w) && w >= 0 => w,
+            { } w => throw new ArgumentException($"--contrastive-weight must be a finite number ≥ 0; got {w}."),
+        },
     };
 }

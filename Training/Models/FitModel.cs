@@ -22,6 +22,7 @@ public sealed class FitModel : RankingModel
     private readonly Tower user_tower;
     private readonly Tower item_tower;
     private readonly LateInteraction lss;
+    private (Tensor User, Tensor Item)? _last;
 
     /// <summary>Builds the model for a dataset schema.</summary>
     public FitModel(FeatureSchema schema, ModelOptions options) : base(nameof(FitModel), options)
@@ -60,8 +61,26 @@ public sealed class FitModel : RankingModel
     public override Tensor forward(ModelInput input)
     {
         var query = attention is null ? null : Query(embeddings.ItemAttributes(input.Item)); // e_c, FIT, eq. 4
-        var userHeads = lss.UserHeads(UserRepresentation(input, query));
-        return lss.Score(userHeads, ItemHeads(input.Item));
+        var user = UserRepresentation(input, query);
+        var item = item_tower.call(embeddings.ItemTowerInput(input.Item));
+        _last = training && Options.ContrastiveWeight > 0 ? (user, item) : null;
+        return lss.Score(lss.UserHeads(user), lss.ItemHeads(item));
+    }
+
+    /// <summary>
+    /// <c>fit-cir</c> only (not in the FIT paper): λ · IntTower's in-batch contrastive loss between the positives' user
+    /// and item tower outputs. The user side is each row's own branch (its candidate's query), so the other rows' items
+    /// are scored against a branch that was not theirs: a regulariser of the representations, never a served score.
+    /// </summary>
+    public override Tensor? AuxiliaryLoss(Tensor labels)
+    {
+        if (_last is not { } last)
+        {
+            return null;
+        }
+
+        using var weight = Options.ContrastiveWeight.ToScalar(); // explicit and disposed after use, see ModelInput
+        return AuxiliaryLosses.InBatchContrastive(last.User, last.Item, labels, Options.ContrastiveTemperature).mul(weight);
     }
 
     /// <summary>Item sub-spaces z_v of candidates, <c>[B, H_v, p]</c>: what serving stores per item.</summary>

@@ -63,10 +63,16 @@ public sealed record ModelOptions
     /// <summary>DAT: weight λ of the adaptive-mimic loss λ(loss_u + loss_v) beside the cross-entropy. Default 1.</summary>
     public double DatMimicWeight { get; init; } = 1.0;
 
-    /// <summary>IntTower: weight λ of the contrastive regulariser beside the cross-entropy (0 turns it off). Default 0.1.</summary>
-    public double ContrastiveWeight { get; init; } = 0.1;
+    /// <summary>
+    /// Weight λ of IntTower's contrastive regulariser beside the cross-entropy (0 turns it off). Default 0; the
+    /// <c>inttower</c> preset sets <see cref="IntTowerContrastiveWeight"/>, and <c>fit-cir</c> adds the same regulariser to FIT.
+    /// </summary>
+    public double ContrastiveWeight { get; init; }
 
-    /// <summary>IntTower: temperature τ of the contrastive regulariser's in-batch softmax. Default 0.1.</summary>
+    /// <summary>IntTower's λ (and <c>fit-cir</c>'s): 0.1.</summary>
+    public const double IntTowerContrastiveWeight = 0.1;
+
+    /// <summary>IntTower (and <c>fit-cir</c>): temperature τ of the contrastive regulariser's in-batch softmax. Default 0.1.</summary>
     public double ContrastiveTemperature { get; init; } = 0.1;
 
     /// <summary>Named presets accepted by <c>--model</c>: the six models of Table 1, the DIN upper bound and FIT's ablations.</summary>
@@ -74,6 +80,7 @@ public sealed record ModelOptions
     [
         "fit", "two-tower", "dat", "cold", "inttower", "ranktower", "din-target",
         "fit-no-mqm", "fit-no-lss", "fit-summax", "fit-fc", "fit-hard-query", "fit-soft-no-temperature", "fit-no-self-attention",
+        "fit-cir",
     ];
 
     /// <summary>The options of a named preset (see <see cref="PresetNames"/>).</summary>
@@ -84,7 +91,7 @@ public sealed record ModelOptions
         "two-tower" => new ModelOptions { Kind = ModelKind.TwoTower, Name = name },
         "dat" => new ModelOptions { Kind = ModelKind.Dat, Name = name },
         "cold" => new ModelOptions { Kind = ModelKind.Cold, Name = name },
-        "inttower" => new ModelOptions { Kind = ModelKind.IntTower, Name = name },
+        "inttower" => new ModelOptions { Kind = ModelKind.IntTower, Name = name, ContrastiveWeight = IntTowerContrastiveWeight },
         "ranktower" => new ModelOptions { Kind = ModelKind.RankTower, Name = name },
         "din-target" => new ModelOptions { Name = name, QueryMode = QueryMode.ExactTarget },
         "fit-no-mqm" => new ModelOptions { Name = name, QueryMode = QueryMode.AveragePooling },
@@ -94,6 +101,7 @@ public sealed record ModelOptions
         "fit-hard-query" => new ModelOptions { Name = name, QueryMode = QueryMode.Hard },
         "fit-soft-no-temperature" => new ModelOptions { Name = name, QueryMode = QueryMode.SoftFixed },
         "fit-no-self-attention" => new ModelOptions { Name = name, SelfAttention = false },
+        "fit-cir" => new ModelOptions { Name = name, ContrastiveWeight = IntTowerContrastiveWeight },
         _ => throw new ArgumentException($"Unknown model '{name}'. Known: {string.Join(", ", PresetNames)}.", nameof(name)),
     };
 }

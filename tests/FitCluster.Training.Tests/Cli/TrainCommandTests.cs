@@ -50,6 +50,20 @@ public sealed class TrainCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_temp.Path, "metrics.json")));
     }
 
+    [Theory]
+    [InlineData("-0.1")]
+    [InlineData("NaN")]
+    public void Invoke_ContrastiveWeightNegativeOrNaN_FailsBeforeTraining(string weight)
+    {
+        var error = new StringWriter();
+        var exit = new RootCommand { TrainCommand.Create() }
+            .Parse(["train", "--model", "fit-cir", "--contrastive-weight", weight, "--epochs", "1", "--max-users", "50", "--out", _temp.Path])
+            .Invoke(new InvocationConfiguration { Error = error });
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--contrastive-weight must be a finite number", error.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_temp.Path, "metrics.json")));
+    }
+
     [Fact]
     public void Invoke_UnknownModel_FailsNamingKnownModels()
     {

@@ -25,7 +25,7 @@ public sealed class ModelPresetTests
         Assert.Equal([3L], logits.shape);
         var loss = nn.functional.binary_cross_entropy_with_logits(logits, labels);
         var auxiliary = model.AuxiliaryLoss(labels);
-        Assert.Equal(options.Kind is ModelKind.Dat or ModelKind.IntTower, auxiliary is not null);
+        Assert.Equal(options.Kind is ModelKind.Dat or ModelKind.IntTower || name == "fit-cir", auxiliary is not null);
         var total = auxiliary is null ? loss : loss + auxiliary;
         total.backward();
         Assert.True(float.IsFinite(total.item<float>()), $"{name}: loss {total.item<float>()}");
@@ -57,6 +57,7 @@ public sealed class ModelPresetTests
         [
             "two-tower", "dat", "cold", "inttower", "ranktower", "fit", "din-target",
             "fit-no-mqm", "fit-no-lss", "fit-summax", "fit-fc", "fit-hard-query", "fit-soft-no-temperature", "fit-no-self-attention",
+            "fit-cir",
         ];
         Assert.Equal(expected.Order(), ModelOptions.PresetNames.Order());
     }
@@ -85,10 +86,36 @@ public sealed class ModelPresetTests
     public void CanServe_OnlyFitWithMqmAndLssOrTwoTower()
     {
         var servable = ModelOptions.PresetNames.Where(n => ArtifactExporter.CanServe(ModelOptions.Preset(n))).Order();
-        Assert.Equal(["fit", "fit-hard-query", "fit-no-self-attention", "fit-soft-no-temperature", "two-tower"], servable);
+        Assert.Equal(["fit", "fit-cir", "fit-hard-query", "fit-no-self-attention", "fit-soft-no-temperature", "two-tower"], servable);
         var error = Assert.Throws<ArgumentException>(() => ArtifactExporter.EnsureServable(ModelOptions.Preset("cold")));
         Assert.Contains("'cold' cannot be served", error.Message, StringComparison.Ordinal);
         Assert.Contains("fit, two-tower, fit-hard-query", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FitCir_AddsTheContrastiveLossScaledByItsWeight_FitHasNone()
+    {
+        var schema = TinySchema.Create();
+        var input = TinySchema.Batch();
+        var labels = tensor(new float[] { 1, 0, 1 });
+        float Auxiliary(ModelOptions options)
+        {
+            manual_seed(11);
+            using var model = new FitModel(schema, Small(options));
+            model.train();
+            using var noGrad = no_grad();
+            model.call(input);
+            return model.AuxiliaryLoss(labels) is { } loss ? loss.item<float>() : float.NaN;
+        }
+
+        var cir = ModelOptions.Preset("fit-cir");
+        Assert.Equal(ModelOptions.IntTowerContrastiveWeight, cir.ContrastiveWeight);
+        Assert.Equal(0, ModelOptions.Preset("fit").ContrastiveWeight);
+        Assert.Equal(ModelOptions.IntTowerContrastiveWeight, ModelOptions.Preset("inttower").ContrastiveWeight);
+        var once = Auxiliary(cir);
+        Assert.True(once > 0, $"fit-cir's contrastive loss should be positive, got {once}");
+        Assert.Equal(3 * once, Auxiliary(cir with { ContrastiveWeight = 3 * cir.ContrastiveWeight }), 5);
+        Assert.True(float.IsNaN(Auxiliary(ModelOptions.Preset("fit"))), "paper FIT must add no auxiliary loss");
     }
 
     private static ModelOptions Small(ModelOptions preset) => preset with

@@ -56,13 +56,16 @@ public sealed class TrainingArguments
     /// <summary><c>--contrastive-weight</c>.</summary>
     public Option<double?> ContrastiveWeight { get; } = new("--contrastive-weight") { Description = "inttower, fit-cir: weight λ of the in-batch contrastive regulariser (default: the preset's, 0.1; 0 turns it off)" };
 
+    /// <summary><c>--tower-output</c>.</summary>
+    public Option<string?> TowerOutput { get; } = new("--tower-output") { Description = "FIT: the towers' last layer, relu or linear (default: linear with the dot product, relu otherwise; only relu is servable)" };
+
     /// <summary><c>--threads</c>.</summary>
     public Option<int?> Threads { get; } = new("--threads") { Description = "libtorch threads (default: one per core)" };
 
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Dataset, Data, Epochs, Seed, DataSeed, BatchSize, LearningRate, WeightDecay, Dropout, TemperatureEpochs, Patience, MaxUsers, MetaSize, Heads, HeadDim, ContrastiveWeight, Threads })
+        foreach (var option in new Option[] { Dataset, Data, Epochs, Seed, DataSeed, BatchSize, LearningRate, WeightDecay, Dropout, TemperatureEpochs, Patience, MaxUsers, MetaSize, Heads, HeadDim, ContrastiveWeight, TowerOutput, Threads })
         {
             command.Add(option);
         }
@@ -89,7 +92,7 @@ public sealed class TrainingArguments
     };
 
     /// <summary>Architecture options of the named preset, with size overrides from the parse result.</summary>
-    /// <exception cref="ArgumentException"><c>--contrastive-weight</c> is negative or not finite.</exception>
+    /// <exception cref="ArgumentException"><c>--contrastive-weight</c> is negative or not finite, or <c>--tower-output</c> is neither relu nor linear.</exception>
     public ModelOptions Model(ParseResult parse, string preset) => ModelOptions.Preset(preset) with
     {
         MetaSize = parse.GetValue(MetaSize),
@@ -102,6 +105,13 @@ public sealed class TrainingArguments
             null => ModelOptions.Preset(preset).ContrastiveWeight,
             { } w when double.IsFinite(w) && w >= 0 => w,
             { } w => throw new ArgumentException($"--contrastive-weight must be a finite number ≥ 0; got {w}."),
+        },
+        LinearTowerOutput = parse.GetValue(TowerOutput) switch
+        {
+            null => ModelOptions.Preset(preset).LinearTowerOutput,
+            "linear" => true,
+            "relu" => false,
+            var other => throw new ArgumentException($"--tower-output must be relu or linear; got '{other}'."),
         },
     };
 }

@@ -35,7 +35,7 @@ public static class ArtifactExporter
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.Kind == ModelKind.TwoTower
-            || (options.Kind == ModelKind.Fit && options.Scorer == FitScorer.Lss
+            || (options.Kind == ModelKind.Fit && options.Scorer == FitScorer.Lss && options.LinearTowerOutput != true
                 && options.QueryMode is not (QueryMode.ExactTarget or QueryMode.AveragePooling));
     }
 

@@ -48,6 +48,13 @@ public sealed record ModelOptions
     /// <summary>Whether the query group is Q* = (QQᵀ)Q (FIT, eq. 5) or Q itself (Fig. 5 ablation). Default true.</summary>
     public bool SelfAttention { get; init; } = true;
 
+    /// <summary>
+    /// FIT: whether the towers' last FC layer is linear (no BatchNorm + ReLU). Null (default): linear with the dot
+    /// product (as Two-Tower), activated with LSS, sum-max and FC (the paper's "FC layers … with ReLU"). The paper does
+    /// not say whether the last layer keeps its ReLU; serving supports only the activated form for LSS.
+    /// </summary>
+    public bool? LinearTowerOutput { get; init; }
+
     /// <summary>Standard deviation of the normal initialisation of every embedding table. Default 0.01.</summary>
     public double EmbeddingInitStd { get; init; } = 0.01;
 

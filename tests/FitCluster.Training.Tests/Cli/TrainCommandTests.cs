@@ -65,6 +65,18 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Invoke_TowerOutputUnknown_FailsBeforeTraining()
+    {
+        var error = new StringWriter();
+        var exit = new RootCommand { TrainCommand.Create() }
+            .Parse(["train", "--model", "fit", "--tower-output", "tanh", "--epochs", "1", "--max-users", "50", "--out", _temp.Path])
+            .Invoke(new InvocationConfiguration { Error = error });
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--tower-output must be relu or linear; got 'tanh'", error.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_temp.Path, "metrics.json")));
+    }
+
+    [Fact]
     public void Invoke_UnknownModel_FailsNamingKnownModels()
     {
         var error = new StringWriter();

@@ -118,6 +118,36 @@ public sealed class ModelPresetTests
         Assert.True(float.IsNaN(Auxiliary(ModelOptions.Preset("fit"))), "paper FIT must add no auxiliary loss");
     }
 
+    [Fact]
+    public void LinearTowerOutput_DropsTheLastBatchNormAndRelu_AndIsNotServable()
+    {
+        var schema = TinySchema.Create();
+        bool HasLastBatchNorm(ModelOptions options)
+        {
+            using var model = new FitModel(schema, Small(options));
+            var names = model.named_parameters().Select(p => p.name).ToArray();
+            Assert.Contains(names, n => n.StartsWith("user_tower.", StringComparison.Ordinal) && n.EndsWith("bn1.weight", StringComparison.Ordinal));
+            return names.Any(n => n.EndsWith("user_tower.layers.bn2.weight", StringComparison.Ordinal))
+                && names.Any(n => n.EndsWith("item_tower.layers.bn2.weight", StringComparison.Ordinal));
+        }
+
+        var fit = ModelOptions.Preset("fit");
+        var linear = fit with { LinearTowerOutput = true };
+        Assert.True(HasLastBatchNorm(fit)); // the paper's FC layers with ReLU, up to the last
+        Assert.False(HasLastBatchNorm(linear));
+        Assert.False(HasLastBatchNorm(ModelOptions.Preset("fit-no-lss"))); // the dot product's default is linear
+        Assert.True(HasLastBatchNorm(ModelOptions.Preset("fit-no-lss") with { LinearTowerOutput = false }));
+        Assert.True(ArtifactExporter.CanServe(fit with { LinearTowerOutput = false }));
+        Assert.False(ArtifactExporter.CanServe(linear));
+
+        manual_seed(5);
+        using var model = new FitModel(schema, Small(linear));
+        model.train();
+        var loss = nn.functional.binary_cross_entropy_with_logits(model.call(TinySchema.Batch()), tensor(new float[] { 1, 0, 1 }));
+        loss.backward();
+        Assert.True(float.IsFinite(loss.item<float>()));
+    }
+
     private static ModelOptions Small(ModelOptions preset) => preset with
     {
         TowerHidden = [8, 8, 6],

@@ -57,7 +57,7 @@ public sealed class TrainingArguments
     public Option<double?> ContrastiveWeight { get; } = new("--contrastive-weight") { Description = "inttower, fit-cir: weight λ of the in-batch contrastive regulariser (default: the preset's, 0.1; 0 turns it off)" };
 
     /// <summary><c>--tower-output</c>.</summary>
-    public Option<string?> TowerOutput { get; } = new("--tower-output") { Description = "FIT: the towers' last layer, relu or linear (default: linear with the dot product, relu otherwise; only relu is servable)" };
+    public Option<string?> TowerOutput { get; } = new("--tower-output") { Description = "FIT: the towers' last layer, relu or linear (default: linear with the dot product, relu otherwise)" };
 
     /// <summary><c>--threads</c>.</summary>
     public Option<int?> Threads { get; } = new("--threads") { Description = "libtorch threads (default: one per core)" };

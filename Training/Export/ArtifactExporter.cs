@@ -35,7 +35,8 @@ public static class ArtifactExporter
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.Kind == ModelKind.TwoTower
-            || (options.Kind == ModelKind.Fit && options.Scorer == FitScorer.Lss && options.LinearTowerOutput != true
+            || (options.Kind == ModelKind.Fit && options.Scorer == FitScorer.Lss
+                && (options.LinearTowerOutput != true || options.TowerHidden.Count >= 2) // a linear last layer folds into the heads
                 && options.QueryMode is not (QueryMode.ExactTarget or QueryMode.AveragePooling));
     }
 
@@ -167,7 +168,7 @@ public static class ArtifactExporter
         var items = splits.Log.ItemVocabSize - 1;
         return model is FitModel
             ? new ModelDims(o.EmbeddingDim, embeddings.ItemAttributeDim, o.MetaSize, o.UserHeads, o.ItemHeads, o.HeadDim, o.EmbeddingDim,
-                splits.MaxSequenceLength, items, o.AttentionHidden, o.TowerHidden)
+                splits.MaxSequenceLength, items, o.AttentionHidden, ModelFolding.ServedTowerHidden(o))
             : new ModelDims(o.EmbeddingDim, embeddings.ItemAttributeDim, 1, 1, 1, o.TowerHidden[^1], 0,
                 splits.MaxSequenceLength, items, [], o.TowerHidden);
     }
@@ -224,7 +225,7 @@ public static class ArtifactExporter
         var width = (1 + log.ItemFields.Count) * model.Options.EmbeddingDim;
         for (var i = 0; i < tower.Count; i++)
         {
-            var activated = isFit || i < tower.Count - 1;
+            var activated = i < tower.Count - 1 || (isFit && model.Options.LinearTowerOutput != true);
             var (w, b) = ModelFolding.FoldedLinear(state, "item_tower.layers", i, batchNorm: activated);
             layers.Add(new DenseWeights(ToFloat(w.Transposed()), ToFloat(b), i == 0 ? width : tower[i - 1], tower[i], activated));
         }

@@ -90,7 +90,7 @@ public static class ModelFolding
         tensors.Add(Named("user_tower.fc0.user_weight", w0.ColumnSlice(0, userDim).Transposed(), userDim, t0));
         tensors.Add(Named("user_tower.fc0.pooled_weight", w0.ColumnSlice(userDim, d).Transposed(), d, t0));
         tensors.Add(Named("user_tower.fc0.branch_bias", branchBias, n, t0));
-        var tower = options.TowerHidden;
+        var tower = ServedTowerHidden(options);
         for (var i = 1; i < tower.Count; i++)
         {
             var (w, bias) = FoldedLinear(state, "user_tower.layers", i, batchNorm: true);
@@ -99,8 +99,17 @@ public static class ModelFolding
         }
 
         var headSize = options.UserHeads * options.HeadDim;
-        tensors.Add(Named("user_heads.weight", state.Matrix("lss.user_heads.weight").Transposed(), tower[^1], headSize));
-        tensors.Add(Named("user_heads.bias", state.Vector("lss.user_heads.bias"), headSize));
+        var (headWeight, headBias) = (state.Matrix("lss.user_heads.weight"), state.Vector("lss.user_heads.bias")); // [H_u·p, d_L]
+        if (tower.Count < options.TowerHidden.Count)
+        {
+            // A linear last tower layer (--tower-output linear) composes with eq. 11's linear heads into one layer:
+            // W_h(W_L x + b_L) + b_h = (W_h W_L) x + (W_h b_L + b_h), so serving keeps its ReLU-stack-then-heads shape.
+            var (last, lastBias) = FoldedLinear(state, "user_tower.layers", options.TowerHidden.Count - 1, batchNorm: false);
+            (headWeight, headBias) = Compose(headWeight, headBias, last, lastBias);
+        }
+
+        tensors.Add(Named("user_heads.weight", headWeight.Transposed(), tower[^1], headSize));
+        tensors.Add(Named("user_heads.bias", headBias, headSize));
 
         var width = options.EmbeddingDim; // LSS's d equals the embedding dimension (FitModel)
         tensors.Add(Named("lss.row_fc.weight", state.Matrix("lss.row_fc.weight").Values, width, options.ItemHeads));
@@ -166,6 +175,45 @@ public static class ModelFolding
         }
 
         return (new Matrix(folded, w.Rows, w.ColumnCount), bias);
+    }
+
+    /// <summary>
+    /// The FC widths serving runs, each followed by ReLU: the model's, less a linear last layer (folded into the user
+    /// heads by <see cref="Fit"/>). These are the artifact's <c>TowerHidden</c>.
+    /// </summary>
+    public static IReadOnlyList<int> ServedTowerHidden(ModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.LinearTowerOutput == true ? options.TowerHidden.Take(options.TowerHidden.Count - 1).ToArray() : options.TowerHidden;
+    }
+
+    /// <summary>(W_2 W_1, W_2 b_1 + b_2): two linear layers <c>[out, in]</c> applied in turn, as one.</summary>
+    internal static (Matrix Weight, double[] Bias) Compose(Matrix second, double[] secondBias, Matrix first, double[] firstBias)
+    {
+        if (second.ColumnCount != first.Rows || secondBias.Length != second.Rows || firstBias.Length != first.Rows)
+        {
+            throw new ArgumentException($"cannot compose [{second.Rows}×{second.ColumnCount}] after [{first.Rows}×{first.ColumnCount}]");
+        }
+
+        var weight = new double[second.Rows * first.ColumnCount];
+        var bias = new double[second.Rows];
+        for (var r = 0; r < second.Rows; r++)
+        {
+            var b = secondBias[r];
+            for (var k = 0; k < first.Rows; k++)
+            {
+                var s = second[r, k];
+                b += s * firstBias[k];
+                for (var c = 0; c < first.ColumnCount; c++)
+                {
+                    weight[(r * first.ColumnCount) + c] += s * first[k, c];
+                }
+            }
+
+            bias[r] = b;
+        }
+
+        return (new Matrix(weight, second.Rows, first.ColumnCount), bias);
     }
 
     /// <summary>The model's query group Q* as computed in eval mode.</summary>

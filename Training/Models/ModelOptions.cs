@@ -51,7 +51,8 @@ public sealed record ModelOptions
     /// <summary>
     /// FIT: whether the towers' last FC layer is linear (no BatchNorm + ReLU). Null (default): linear with the dot
     /// product (as Two-Tower), activated with LSS, sum-max and FC (the paper's "FC layers … with ReLU"). The paper does
-    /// not say whether the last layer keeps its ReLU; serving supports only the activated form for LSS.
+    /// not say whether the last layer keeps its ReLU. With LSS both forms are servable: export folds a linear last layer
+    /// into the heads.
     /// </summary>
     public bool? LinearTowerOutput { get; init; }
 

@@ -15,6 +15,8 @@ public sealed class ArtifactExporterTests(ExportFixture fixture)
     {
         { "fit", UserTowerImplementation.Native },
         { "fit", UserTowerImplementation.Onnx },
+        { "fit-linear", UserTowerImplementation.Native },
+        { "fit-linear", UserTowerImplementation.Onnx },
         { "two-tower", UserTowerImplementation.Native },
         { "two-tower", UserTowerImplementation.Onnx },
     };
@@ -23,7 +25,7 @@ public sealed class ArtifactExporterTests(ExportFixture fixture)
     [MemberData(nameof(Servings))]
     public void Serving_ReproducesTrainerScoresAndTopK(string model, UserTowerImplementation tower)
     {
-        var directory = model == "fit" ? fixture.FitDirectory : fixture.TwoTowerDirectory;
+        var directory = DirectoryOf(model);
         using var ranker = Ranker.Load(directory, new InferenceOptions { UserTower = tower });
         var golden = GoldenSet.Read(ranker.Artifact.PathOf(ranker.Artifact.Manifest.Golden.File));
         Assert.True(golden.Requests.Sum(r => r.Candidates.Count) >= 1000, "the golden set must hold at least 1,000 pairs");
@@ -104,13 +106,14 @@ public sealed class ArtifactExporterTests(ExportFixture fixture)
 
     [Theory]
     [InlineData("fit")]
+    [InlineData("fit-linear")]
     [InlineData("two-tower")]
     public void OnnxGraphs_PassTheStandardOnnxChecker(string model)
     {
         // The reference checker is Python's onnx package (Debian: python3-onnx; ./fit's Debian 13 root includes it).
         var probe = Python("import onnx");
         Assert.SkipUnless(probe.Exit == 0, "python3 with the onnx package is not installed (apt-get install python3-onnx); the ONNX checker test needs it.");
-        var directory = model == "fit" ? fixture.FitDirectory : fixture.TwoTowerDirectory;
+        var directory = DirectoryOf(model);
         foreach (var file in new[] { "user_tower.onnx", "item_tower.onnx" })
         {
             var path = Path.Combine(directory, file);
@@ -162,4 +165,11 @@ public sealed class ArtifactExporterTests(ExportFixture fixture)
         Assert.Throws<InvalidOperationException>(() => builder.Constant("w", [1f], 1));
         Assert.Throws<ArgumentException>(() => builder.Constant("v", [1f, 2f, 3f], 2, 2));
     }
+
+    private string DirectoryOf(string model) => model switch
+    {
+        "fit" => fixture.FitDirectory,
+        "fit-linear" => fixture.FitLinearDirectory,
+        _ => fixture.TwoTowerDirectory,
+    };
 }

@@ -25,6 +25,13 @@ public sealed class ExportFixture : IDisposable
             FitHalfManifest = ArtifactExporter.Export(fit, Splits, fitRun, FitHalfDirectory, new ExportOptions { GoldenUsers = 6, Half = true }, _ => { });
         }
 
+        var linearOptions = fitOptions with { LinearTowerOutput = true };
+        var (linearRun, linear, _) = Trainer.Train(Splits, linearOptions, train, new NullObserver(), CancellationToken.None);
+        using (linear)
+        {
+            FitLinearManifest = ArtifactExporter.Export(linear, Splits, linearRun, FitLinearDirectory, new ExportOptions { GoldenUsers = 6 }, _ => { });
+        }
+
         var (ttRun, twoTower, _) = Trainer.Train(Splits, ModelOptions.Preset("two-tower"), train, new NullObserver(), CancellationToken.None);
         using (twoTower)
         {
@@ -38,6 +45,9 @@ public sealed class ExportFixture : IDisposable
 
     public string FitHalfDirectory => Path.Combine(_temp.Path, "fit-f16");
 
+    /// <summary>FIT with a linear last tower layer (<c>--tower-output linear</c>), folded into the user heads on export.</summary>
+    public string FitLinearDirectory => Path.Combine(_temp.Path, "fit-linear");
+
     public string TwoTowerDirectory => Path.Combine(_temp.Path, "two-tower");
 
     public FitCluster.Model.Artifacts.ModelManifest FitManifest { get; }
@@ -45,6 +55,8 @@ public sealed class ExportFixture : IDisposable
     public FitCluster.Model.Artifacts.ModelManifest FitHalfManifest { get; }
 
     public FitCluster.Model.Artifacts.ModelManifest TwoTowerManifest { get; }
+
+    public FitCluster.Model.Artifacts.ModelManifest FitLinearManifest { get; }
 
     /// <summary>A copy of an artifact that a test may damage.</summary>
     public string CopyOf(string directory)

@@ -119,7 +119,7 @@ public sealed class ModelPresetTests
     }
 
     [Fact]
-    public void LinearTowerOutput_DropsTheLastBatchNormAndRelu_AndIsNotServable()
+    public void LinearTowerOutput_DropsTheLastBatchNormAndRelu_ServableWhenItCanFoldIntoTheHeads()
     {
         var schema = TinySchema.Create();
         bool HasLastBatchNorm(ModelOptions options)
@@ -138,7 +138,10 @@ public sealed class ModelPresetTests
         Assert.False(HasLastBatchNorm(ModelOptions.Preset("fit-no-lss"))); // the dot product's default is linear
         Assert.True(HasLastBatchNorm(ModelOptions.Preset("fit-no-lss") with { LinearTowerOutput = false }));
         Assert.True(ArtifactExporter.CanServe(fit with { LinearTowerOutput = false }));
-        Assert.False(ArtifactExporter.CanServe(linear));
+        Assert.True(ArtifactExporter.CanServe(linear));
+        Assert.False(ArtifactExporter.CanServe(linear with { TowerHidden = [128] })); // the branch layer itself would be linear
+        Assert.Equal([300, 300], ModelFolding.ServedTowerHidden(linear));
+        Assert.Equal([300, 300, 128], ModelFolding.ServedTowerHidden(fit));
 
         manual_seed(5);
         using var model = new FitModel(schema, Small(linear));

@@ -211,10 +211,17 @@ public sealed class ModelArtifact
             problems.Add($"unknown model kind '{kind}'");
         }
 
-        var expectedScorer = kind == ModelKinds.Fit ? ScorerKinds.Lss : ScorerKinds.Dot;
-        if (manifest.Scorer != expectedScorer)
+        // FIT scores with LSS, or — trained as fit-no-lss — with the Two-Tower dot product of one head per side.
+        var fitWithDot = kind == ModelKinds.Fit && manifest.Scorer == ScorerKinds.Dot;
+        var expectedScorer = kind == ModelKinds.Fit ? $"{ScorerKinds.Lss}' or '{ScorerKinds.Dot}" : ScorerKinds.Dot;
+        if (manifest.Scorer != ScorerKinds.Dot && !(kind == ModelKinds.Fit && manifest.Scorer == ScorerKinds.Lss))
         {
             problems.Add($"scorer '{manifest.Scorer}' does not fit model kind '{kind}' (expected '{expectedScorer}')");
+        }
+
+        if (fitWithDot && (dims.UserHeads != 1 || dims.ItemHeads != 1))
+        {
+            problems.Add("FIT with the dot scorer has one head per side");
         }
 
         if (dims.EmbeddingDim <= 0 || dims.ItemAttributeDim <= 0 || dims.MetaSize <= 0 || dims.UserHeads <= 0 || dims.ItemHeads <= 0
@@ -223,7 +230,7 @@ public sealed class ModelArtifact
             problems.Add("a dimension is not positive");
         }
 
-        if (kind == ModelKinds.Fit && (dims.LssWidth <= 0 || dims.AttentionHidden.Count == 0 || dims.MetaSize > ushort.MaxValue + 1))
+        if (kind == ModelKinds.Fit && ((dims.LssWidth <= 0 && !fitWithDot) || dims.AttentionHidden.Count == 0 || dims.MetaSize > ushort.MaxValue + 1))
         {
             problems.Add("FIT needs d > 0, attention widths and N ≤ 65,536");
         }

@@ -34,7 +34,7 @@ public sealed class Ranker : IDisposable
                 ? NativeFitUserTower.FromTensors(artifact.Tensors, manifest.Dims, manifest.UserFields)
                 : NativeTwoTowerUserTower.FromTensors(artifact.Tensors, manifest.Dims, manifest.UserFields),
         };
-        Scorer = isFit ? LssScorer.FromTensors(artifact.Tensors, manifest.Dims) : new DotScorer();
+        Scorer = manifest.Scorer == ScorerKinds.Lss ? LssScorer.FromTensors(artifact.Tensors, manifest.Dims) : new DotScorer();
     }
 
     /// <summary>The model version served.</summary>

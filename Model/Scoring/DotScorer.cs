@@ -6,6 +6,8 @@ namespace FitCluster.Model.Scoring;
 /// <summary>
 /// Two-Tower's late interaction (FIT, eq. 3): the dot product of the user vector and each item vector. The exporter
 /// folds the L2 normalisation and DSSM's smoothing factor γ into the user vector, so this is the model's logit.
+/// With several branches (FIT trained as <c>fit-no-lss</c>: MQM's early interaction, the Two-Tower output) each item is
+/// scored against the branch its stored query index names (FIT §4.3.2).
 /// </summary>
 /// <remarks>Stateless and thread-safe.</remarks>
 public sealed class DotScorer : ICandidateScorer
@@ -15,18 +17,20 @@ public sealed class DotScorer : ICandidateScorer
     {
         ArgumentNullException.ThrowIfNull(items);
         var size = items.RowSize;
-        if (userHeads.Length != size || rows.Length != scores.Length)
+        var branches = items.MetaSize;
+        if (userHeads.Length != branches * size || rows.Length != scores.Length)
         {
-            ThrowHelper.ShapeMismatch($"dot scorer: user vector of {userHeads.Length} for items of {size}; {rows.Length} rows, {scores.Length} scores");
+            ThrowHelper.ShapeMismatch($"dot scorer: user heads of {userHeads.Length} for {branches} branch(es) of items of {size}; {rows.Length} rows, {scores.Length} scores");
         }
 
+        var queryIndex = items.QueryIndex;
         if (items.IsHalf)
         {
             Span<float> item = size <= 1024 ? stackalloc float[size] : new float[size];
             for (var c = 0; c < rows.Length; c++)
             {
                 items.CopyRow(rows[c], item);
-                scores[c] = TensorPrimitives.Dot(userHeads, item);
+                scores[c] = TensorPrimitives.Dot(userHeads.Slice(queryIndex[rows[c]] * size, size), item);
             }
 
             return;
@@ -35,7 +39,8 @@ public sealed class DotScorer : ICandidateScorer
         var heads = items.SingleHeads;
         for (var c = 0; c < rows.Length; c++)
         {
-            scores[c] = TensorPrimitives.Dot(userHeads, heads.Slice(rows[c] * size, size)); // FIT, eq. 3
+            var row = rows[c];
+            scores[c] = TensorPrimitives.Dot(userHeads.Slice(queryIndex[row] * size, size), heads.Slice(row * size, size)); // FIT, eq. 3
         }
     }
 }

@@ -30,6 +30,7 @@ public sealed class NativeFitUserTower : IUserTower
     private readonly int _firstWidth;
     private readonly int _maxSequence;
     private readonly int _widest; // widest activation row: sizes the per-call scratch
+    private readonly float? _headScale; // fit-no-lss: each branch's head is normalised and scaled by γ (FIT, eq. 2–3)
 
     private NativeFitUserTower(IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims, IReadOnlyList<FeatureVocabulary> userFields)
     {
@@ -76,7 +77,11 @@ public sealed class NativeFitUserTower : IUserTower
         _towerLayers[^1] = new DenseLayer(
             TensorLookup.Require(tensors, "user_heads.weight", tower[^1], HeadSize),
             TensorLookup.Require(tensors, "user_heads.bias", HeadSize), tower[^1], HeadSize, relu: false);
+        _headScale = tensors.ContainsKey(HeadScaleTensor) ? TensorLookup.Require(tensors, HeadScaleTensor, 1)[0] : null;
     }
+
+    /// <summary>The tensor that marks a FIT with the dot-product output (γ, one value): heads are then normalised and scaled.</summary>
+    public const string HeadScaleTensor = "user_heads.scale";
 
     /// <inheritdoc />
     public int BranchCount { get; }
@@ -186,6 +191,14 @@ public sealed class NativeFitUserTower : IUserTower
             }
 
             _towerLayers[^1].Forward(input, n, heads); // FIT, eq. 11: the H_u user heads of every branch
+            if (_headScale is { } scale)
+            {
+                for (var b = 0; b < n; b++)
+                {
+                    var head = heads.Slice(b * HeadSize, HeadSize);
+                    TensorPrimitives.Multiply(head, scale / MathF.Max(TensorPrimitives.Norm(head), 1e-12f), head); // FIT, eq. 2 and γ
+                }
+            }
         }
         finally
         {

@@ -35,8 +35,9 @@ public static class ArtifactExporter
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.Kind == ModelKind.TwoTower
-            || (options.Kind == ModelKind.Fit && options.Scorer == FitScorer.Lss
-                && (options.LinearTowerOutput != true || options.TowerHidden.Count >= 2) // a linear last layer folds into the heads
+            || (options.Kind == ModelKind.Fit
+                && (options.Scorer == FitScorer.Lss || (options.Scorer == FitScorer.Dot && options.TowerOutputIsLinear))
+                && (!options.TowerOutputIsLinear || options.TowerHidden.Count >= 2) // a linear last layer becomes the user heads
                 && options.QueryMode is not (QueryMode.ExactTarget or QueryMode.AveragePooling));
     }
 
@@ -108,7 +109,7 @@ public static class ArtifactExporter
         File.WriteAllBytes(Path.Combine(staging, UserTowerFile), isFit
             ? OnnxGraphs.FitUserTower(byName, dims, userFieldNames, metadata)
             : OnnxGraphs.TwoTowerUserTower(byName, dims, userFieldNames, metadata));
-        File.WriteAllBytes(Path.Combine(staging, ItemTowerFile), OnnxGraphs.ItemTower(ItemTowerWeightsOf(model, interactions), dims, isFit, metadata));
+        File.WriteAllBytes(Path.Combine(staging, ItemTowerFile), OnnxGraphs.ItemTower(ItemTowerWeightsOf(model, interactions), dims, metadata));
 
         var golden = GoldenSetOf(model, splits, options);
         File.WriteAllText(Path.Combine(staging, GoldenFile), System.Text.Json.JsonSerializer.Serialize(golden, ArtifactJson.Options));
@@ -128,7 +129,7 @@ public static class ArtifactExporter
             UserFields = interactions.UserFields.Select(f => new FeatureVocabulary(f.Name, f.Labels, f.Width)).ToArray(),
             ItemFields = interactions.ItemFields.Select(f => new FeatureVocabulary(f.Name, f.Labels, f.Width)).ToArray(),
             ItemKeys = Enumerable.Range(1, interactions.ItemVocabSize - 1).Select(interactions.ItemKey).ToArray(),
-            Scorer = isFit ? ScorerKinds.Lss : ScorerKinds.Dot,
+            Scorer = isFit && model.Options.Scorer == FitScorer.Lss ? ScorerKinds.Lss : ScorerKinds.Dot,
             ItemTable = new ItemTableEntry(ItemTableFile, table.IsHalf ? "float16" : "float32"),
             Tensors = entries,
             WeightsFile = WeightsFileName,
@@ -166,6 +167,13 @@ public static class ArtifactExporter
         var o = model.Options;
         var embeddings = model is FitModel f ? f.Embeddings : ((TwoTowerModel)model).Embeddings;
         var items = splits.Log.ItemVocabSize - 1;
+        if (model is FitModel && o.Scorer == FitScorer.Dot)
+        {
+            // FIT with the Two-Tower output (fit-no-lss): one γ-scaled, normalised head per branch and item.
+            return new ModelDims(o.EmbeddingDim, embeddings.ItemAttributeDim, o.MetaSize, 1, 1, o.TowerHidden[^1], 0,
+                splits.MaxSequenceLength, items, o.AttentionHidden, ModelFolding.ServedTowerHidden(o));
+        }
+
         return model is FitModel
             ? new ModelDims(o.EmbeddingDim, embeddings.ItemAttributeDim, o.MetaSize, o.UserHeads, o.ItemHeads, o.HeadDim, o.EmbeddingDim,
                 splits.MaxSequenceLength, items, o.AttentionHidden, ModelFolding.ServedTowerHidden(o))
@@ -225,14 +233,18 @@ public static class ArtifactExporter
         var width = (1 + log.ItemFields.Count) * model.Options.EmbeddingDim;
         for (var i = 0; i < tower.Count; i++)
         {
-            var activated = i < tower.Count - 1 || (isFit && model.Options.LinearTowerOutput != true);
+            var activated = i < tower.Count - 1 || (isFit && !model.Options.TowerOutputIsLinear);
             var (w, b) = ModelFolding.FoldedLinear(state, "item_tower.layers", i, batchNorm: activated);
             layers.Add(new DenseWeights(ToFloat(w.Transposed()), ToFloat(b), i == 0 ? width : tower[i - 1], tower[i], activated));
         }
 
         DenseWeights? heads = null;
         float[]? queryGroup = null;
-        if (model is FitModel fit)
+        if (model is FitModel { Options.Scorer: FitScorer.Dot } cosine)
+        {
+            queryGroup = ToFloat(ModelFolding.QueryGroup(cosine).Transposed()); // no heads layer: the graph normalises h_v
+        }
+        else if (model is FitModel fit)
         {
             var headWeight = state.Matrix("lss.item_heads.weight");
             heads = new DenseWeights(ToFloat(headWeight.Transposed()), ToFloat(state.Vector("lss.item_heads.bias")), tower[^1], headWeight.Rows, Relu: false);

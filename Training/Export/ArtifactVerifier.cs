@@ -82,6 +82,7 @@ internal static class ArtifactVerifier
                 var input = ArtifactExporter.Input(splits.Log, userIndex, user.Behaviours, [1]);
                 expected = model switch
                 {
+                    FitModel { Scorer: CosineScorer cosine } fit => (fit.UserHeadsAllBranches(input) * cosine.Scale).contiguous().data<float>().ToArray(),
                     FitModel fit => fit.UserHeadsAllBranches(input).contiguous().data<float>().ToArray(),
                     TwoTowerModel twoTower => (twoTower.UserRepresentation(input) * twoTower.Scale).contiguous().data<float>().ToArray(),
                     _ => throw new InvalidOperationException("Only FIT and Two-Tower are exported."),

@@ -1,4 +1,5 @@
 using FitCluster.Model.Artifacts;
+using FitCluster.Model.Towers;
 using FitCluster.Training.Data;
 using FitCluster.Training.Models;
 using static TorchSharp.torch;
@@ -98,6 +99,17 @@ public static class ModelFolding
             tensors.Add(Named($"user_tower.fc{i}.bias", bias, tower[i]));
         }
 
+        if (options.Scorer == FitScorer.Dot)
+        {
+            // fit-no-lss: the linear last layer is the single user head, normalised and scaled by γ (FIT, eq. 2–3).
+            var (last, lastBias) = FoldedLinear(state, "user_tower.layers", options.TowerHidden.Count - 1, batchNorm: false);
+            tensors.Add(Named("user_heads.weight", last.Transposed(), tower[^1], last.Rows));
+            tensors.Add(Named("user_heads.bias", lastBias, last.Rows));
+            tensors.Add(Named(NativeFitUserTower.HeadScaleTensor, [Math.Exp(state.Vector("lss.log_scale")[0])], 1));
+            tensors.Add(Named("mqm.query_group", queryGroup.Values, n, d));
+            return tensors;
+        }
+
         var headSize = options.UserHeads * options.HeadDim;
         var (headWeight, headBias) = (state.Matrix("lss.user_heads.weight"), state.Vector("lss.user_heads.bias")); // [H_u·p, d_L]
         if (tower.Count < options.TowerHidden.Count)
@@ -184,7 +196,7 @@ public static class ModelFolding
     public static IReadOnlyList<int> ServedTowerHidden(ModelOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.LinearTowerOutput == true ? options.TowerHidden.Take(options.TowerHidden.Count - 1).ToArray() : options.TowerHidden;
+        return options.TowerOutputIsLinear ? options.TowerHidden.Take(options.TowerHidden.Count - 1).ToArray() : options.TowerHidden;
     }
 
     /// <summary>(W_2 W_1, W_2 b_1 + b_2): two linear layers <c>[out, in]</c> applied in turn, as one.</summary>

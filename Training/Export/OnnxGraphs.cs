@@ -1,4 +1,5 @@
 using FitCluster.Model.Artifacts;
+using FitCluster.Model.Towers;
 using FitCluster.Training.Export.Onnx;
 using static FitCluster.Training.Export.Onnx.Proto.TensorProto.Types;
 
@@ -73,6 +74,12 @@ public static class OnnxGraphs
         }
 
         h = g.Node("Add", [g.Node("MatMul", [h, Weight(g, t, "user_heads.weight")]), Weight(g, t, "user_heads.bias")]); // FIT, eq. 11
+        if (t.ContainsKey(NativeFitUserTower.HeadScaleTensor))
+        {
+            // fit-no-lss: the single head is the normalised last layer scaled by γ (FIT, eq. 2–3), per branch.
+            h = g.Node("Mul", [Normalise(g, h, axis2), Weight(g, t, NativeFitUserTower.HeadScaleTensor)]);
+        }
+
         h = g.Node("Reshape", [h, g.Constant("shape_heads", [0L, n, dims.UserHeads, dims.HeadDim], 4)]);
         g.Output(h, "user_heads", DataType.Float, [null, n, dims.UserHeads, dims.HeadDim], Batch);
         return g.ToModelBytes(ProducerVersion, metadata);
@@ -114,9 +121,10 @@ public static class OnnxGraphs
     /// one int64 [B, width] input per item feature (vocabulary indices, 0 = none); outputs <c>item_heads</c> float
     /// [B, H_v, p] and, for FIT, <c>query_index</c> int64 [B] (eq. 8).
     /// </summary>
-    public static byte[] ItemTower(ItemTowerWeights w, ModelDims dims, bool isFit, IReadOnlyDictionary<string, string> metadata)
+    public static byte[] ItemTower(ItemTowerWeights w, ModelDims dims, IReadOnlyDictionary<string, string> metadata)
     {
         ArgumentNullException.ThrowIfNull(w);
+        var isFit = w.QueryGroupTransposed is not null;
         var g = new OnnxGraphBuilder(isFit ? "fit_item_tower" : "two_tower_item_tower", "Item tower: heads (and FIT's query index) of new items");
         var id = g.Input("item_id", DataType.Int64, [null], Batch);
         var e = dims.EmbeddingDim;
@@ -153,25 +161,25 @@ public static class OnnxGraphs
             }
         }
 
-        if (isFit)
+        if (w.Heads is { } heads)
         {
-            var heads = w.Heads ?? throw new ArgumentException("FIT's item tower needs the item heads layer.", nameof(w));
             h = g.Node("Add", [g.Node("MatMul", [h, g.Constant("item_heads.weight", heads.Weight, heads.Inputs, heads.Outputs)]),
                 g.Constant("item_heads.bias", heads.Bias, heads.Outputs)]); // FIT, eq. 12
-            h = g.Node("Reshape", [h, g.Constant("shape_heads", [0L, dims.ItemHeads, dims.HeadDim], 3)]);
-            g.Output(h, "item_heads", DataType.Float, [null, dims.ItemHeads, dims.HeadDim], Batch);
+        }
+        else
+        {
+            h = Normalise(g, h, axis1); // the Two-Tower output (Two-Tower, fit-no-lss): FIT, eq. 2
+        }
 
+        h = g.Node("Reshape", [h, g.Constant("shape_heads", [0L, dims.ItemHeads, dims.HeadDim], 3)]);
+        g.Output(h, "item_heads", DataType.Float, [null, dims.ItemHeads, dims.HeadDim], Batch);
+        if (isFit)
+        {
             var attributes = g.Node("Concat", [.. attributeParts], [OnnxGraphBuilder.IntAttribute("axis", 1)]);        // e_c, eq. 4
             var queryGroup = w.QueryGroupTransposed ?? throw new ArgumentException("FIT's item tower needs Q*.", nameof(w));
             var logits = g.Node("MatMul", [attributes, g.Constant("mqm.query_group_t", queryGroup, dims.ItemAttributeDim, dims.MetaSize)]); // eq. 6
             var index = g.Node("ArgMax", [logits], [OnnxGraphBuilder.IntAttribute("axis", 1), OnnxGraphBuilder.IntAttribute("keepdims", 0)]);              // eq. 8
             g.Output(index, "query_index", DataType.Int64, [null], Batch);
-        }
-        else
-        {
-            h = Normalise(g, h, axis1);
-            h = g.Node("Reshape", [h, g.Constant("shape_heads", [0L, 1L, dims.HeadDim], 3)]);
-            g.Output(h, "item_heads", DataType.Float, [null, 1, dims.HeadDim], Batch);
         }
 
         return g.ToModelBytes(ProducerVersion, metadata);

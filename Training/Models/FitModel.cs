@@ -35,7 +35,7 @@ public sealed class FitModel : RankingModel
             : new MetaQueryModule(options.MetaSize, dim, options.SelfAttention);
         attention = pooledOnly ? null : new DinAttention(dim, options.AttentionHidden);
         var userDim = embeddings.UserDim + dim + (pooledOnly ? 0 : dim); // FIT, eq. 20; w/o MQM: eq. 18's pooled sequence only
-        var activateLast = !(options.LinearTowerOutput ?? options.Scorer == FitScorer.Dot);
+        var activateLast = !options.TowerOutputIsLinear;
         user_tower = new Tower(userDim, options.TowerHidden, activateLast, options.Dropout);
         item_tower = new Tower(embeddings.ItemDim, options.TowerHidden, activateLast, options.Dropout);
         var (u, v) = (user_tower.OutputDim, item_tower.OutputDim);

@@ -56,6 +56,10 @@ public sealed record ModelOptions
     /// </summary>
     public bool? LinearTowerOutput { get; init; }
 
+    /// <summary>Whether FIT's towers end in a linear layer: <see cref="LinearTowerOutput"/>, or by default with the dot product.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool TowerOutputIsLinear => LinearTowerOutput ?? Scorer == FitScorer.Dot;
+
     /// <summary>Standard deviation of the normal initialisation of every embedding table. Default 0.01.</summary>
     public double EmbeddingInitStd { get; init; } = 0.01;
 

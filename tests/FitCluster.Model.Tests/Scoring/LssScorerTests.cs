@@ -107,6 +107,25 @@ public sealed class LssScorerTests
         Assert.Equal([-1.5f, 5.5f], scores);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void DotScorer_WithBranches_ScoresEachItemAgainstItsQueryIndexBranch(bool half)
+    {
+        // fit-no-lss: 3 branches of one 2-wide head; items 0, 1, 2 carry query indices 2, 0, 2.
+        float[] heads = [1f, 2f, 3f, 4f, 0.5f, 0.5f, 2f, -1f, 0f, 0f];
+        ushort[] queryIndex = [2, 0, 2];
+        var table = half
+            ? ItemTable.FromSingleAsHalf(1, 2, 3, queryIndex, heads[..6])
+            : ItemTable.FromSingle(1, 2, 3, queryIndex, heads[..6]);
+        float[] branches = [10f, 0f, 0f, 10f, 1f, -1f]; // [N = 3, H_u = 1, p = 2]
+        var scores = new float[3];
+        new DotScorer().Score(branches, table, [0, 1, 2], scores);
+        Assert.Equal([1f * 1 - 2f, 3f * 10, 0.5f - 0.5f], scores); // branch 2, branch 0, branch 2
+
+        Assert.Throws<ArgumentException>(() => new DotScorer().Score(branches.AsSpan(0, 2), table, [0], new float[1])); // one branch for a 3-branch table
+    }
+
     internal static LssScorer RandomScorer(Random random, int userHeads, int itemHeads, int headDim, int width) => new(
         userHeads, itemHeads, headDim, width,
         Values(random, width * itemHeads), Values(random, width), Values(random, width * userHeads), Values(random, width), Values(random, width * width));

@@ -17,6 +17,8 @@ public sealed class ArtifactExporterTests(ExportFixture fixture)
         { "fit", UserTowerImplementation.Onnx },
         { "fit-linear", UserTowerImplementation.Native },
         { "fit-linear", UserTowerImplementation.Onnx },
+        { "fit-no-lss", UserTowerImplementation.Native },
+        { "fit-no-lss", UserTowerImplementation.Onnx },
         { "two-tower", UserTowerImplementation.Native },
         { "two-tower", UserTowerImplementation.Onnx },
     };
@@ -107,6 +109,7 @@ public sealed class ArtifactExporterTests(ExportFixture fixture)
     [Theory]
     [InlineData("fit")]
     [InlineData("fit-linear")]
+    [InlineData("fit-no-lss")]
     [InlineData("two-tower")]
     public void OnnxGraphs_PassTheStandardOnnxChecker(string model)
     {
@@ -170,6 +173,7 @@ public sealed class ArtifactExporterTests(ExportFixture fixture)
     {
         "fit" => fixture.FitDirectory,
         "fit-linear" => fixture.FitLinearDirectory,
+        "fit-no-lss" => fixture.FitNoLssDirectory,
         _ => fixture.TwoTowerDirectory,
     };
 }

@@ -6,7 +6,7 @@ using FitCluster.Training.Runs;
 namespace FitCluster.Training.Tests.Export;
 
 /// <summary>
-/// Trains a small FIT and a small Two-Tower once (synthetic data, one epoch) and exports each, in float32 and in
+/// Trains a small FIT (also with a linear last tower layer, and as fit-no-lss) and a small Two-Tower once (synthetic data, one epoch) and exports each, in float32 and in
 /// float16: the artifacts every export test reads.
 /// </summary>
 public sealed class ExportFixture : IDisposable
@@ -32,6 +32,13 @@ public sealed class ExportFixture : IDisposable
             FitLinearManifest = ArtifactExporter.Export(linear, Splits, linearRun, FitLinearDirectory, new ExportOptions { GoldenUsers = 6 }, _ => { });
         }
 
+        var cosineOptions = ModelOptions.Preset("fit-no-lss") with { MetaSize = 8 };
+        var (cosineRun, cosine, _) = Trainer.Train(Splits, cosineOptions, train, new NullObserver(), CancellationToken.None);
+        using (cosine)
+        {
+            FitNoLssManifest = ArtifactExporter.Export(cosine, Splits, cosineRun, FitNoLssDirectory, new ExportOptions { GoldenUsers = 6 }, _ => { });
+        }
+
         var (ttRun, twoTower, _) = Trainer.Train(Splits, ModelOptions.Preset("two-tower"), train, new NullObserver(), CancellationToken.None);
         using (twoTower)
         {
@@ -48,6 +55,9 @@ public sealed class ExportFixture : IDisposable
     /// <summary>FIT with a linear last tower layer (<c>--tower-output linear</c>), folded into the user heads on export.</summary>
     public string FitLinearDirectory => Path.Combine(_temp.Path, "fit-linear");
 
+    /// <summary>fit-no-lss: MQM's early interaction with the Two-Tower output (one γ-scaled normalised head per branch).</summary>
+    public string FitNoLssDirectory => Path.Combine(_temp.Path, "fit-no-lss");
+
     public string TwoTowerDirectory => Path.Combine(_temp.Path, "two-tower");
 
     public FitCluster.Model.Artifacts.ModelManifest FitManifest { get; }
@@ -57,6 +67,8 @@ public sealed class ExportFixture : IDisposable
     public FitCluster.Model.Artifacts.ModelManifest TwoTowerManifest { get; }
 
     public FitCluster.Model.Artifacts.ModelManifest FitLinearManifest { get; }
+
+    public FitCluster.Model.Artifacts.ModelManifest FitNoLssManifest { get; }
 
     /// <summary>A copy of an artifact that a test may damage.</summary>
     public string CopyOf(string directory)

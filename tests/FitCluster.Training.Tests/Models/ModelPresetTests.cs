@@ -83,13 +83,13 @@ public sealed class ModelPresetTests
     }
 
     [Fact]
-    public void CanServe_OnlyFitWithMqmAndLssOrTwoTower()
+    public void CanServe_FitWithMqmAndLssOrTheDotProduct_AndTwoTower()
     {
         var servable = ModelOptions.PresetNames.Where(n => ArtifactExporter.CanServe(ModelOptions.Preset(n))).Order();
-        Assert.Equal(["fit", "fit-cir", "fit-hard-query", "fit-no-self-attention", "fit-soft-no-temperature", "two-tower"], servable);
+        Assert.Equal(["fit", "fit-cir", "fit-hard-query", "fit-no-lss", "fit-no-self-attention", "fit-soft-no-temperature", "two-tower"], servable);
         var error = Assert.Throws<ArgumentException>(() => ArtifactExporter.EnsureServable(ModelOptions.Preset("cold")));
         Assert.Contains("'cold' cannot be served", error.Message, StringComparison.Ordinal);
-        Assert.Contains("fit, two-tower, fit-hard-query", error.Message, StringComparison.Ordinal);
+        Assert.Contains("fit, two-tower, fit-no-lss, fit-hard-query", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -137,6 +137,8 @@ public sealed class ModelPresetTests
         Assert.False(HasLastBatchNorm(linear));
         Assert.False(HasLastBatchNorm(ModelOptions.Preset("fit-no-lss"))); // the dot product's default is linear
         Assert.True(HasLastBatchNorm(ModelOptions.Preset("fit-no-lss") with { LinearTowerOutput = false }));
+        Assert.True(ArtifactExporter.CanServe(ModelOptions.Preset("fit-no-lss")));
+        Assert.False(ArtifactExporter.CanServe(ModelOptions.Preset("fit-no-lss") with { LinearTowerOutput = false })); // cosine of ReLU outputs: no serving graph
         Assert.True(ArtifactExporter.CanServe(fit with { LinearTowerOutput = false }));
         Assert.True(ArtifactExporter.CanServe(linear));
         Assert.False(ArtifactExporter.CanServe(linear with { TowerHidden = [128] })); // the branch layer itself would be linear

@@ -17,7 +17,7 @@ public sealed class BenchCommandTests : IDisposable
     public void Summarise_FinishedRuns_WritesTableSignificanceGapAndPlots()
     {
         // 200 test users; the better model separates positives from negatives more often, with seed-dependent noise.
-        foreach (var (model, skill) in new[] { ("two-tower", 0.6), ("fit", 0.8), ("din-target", 1.0) })
+        foreach (var (model, skill) in new[] { ("two-tower", 0.6), ("fit", 0.8), ("fit-no-lss", 0.9), ("din-target", 1.0) })
         {
             foreach (var seed in new[] { 1, 2 })
             {
@@ -25,11 +25,13 @@ public sealed class BenchCommandTests : IDisposable
             }
         }
 
-        var markdown = BenchCommand.Summarise(_temp.Path, "ml-1m", ["two-tower", "fit", "din-target"], [1, 2, 3]);
+        var markdown = BenchCommand.Summarise(_temp.Path, "ml-1m", ["two-tower", "fit", "fit-no-lss", "din-target"], [1, 2, 3]);
 
         Assert.Contains("| fit ", markdown, StringComparison.Ordinal);
         Assert.Contains("| 2    |", markdown, StringComparison.Ordinal); // two finished runs each; seed 3 missing is tolerated
-        Assert.Contains("Gap captured by FIT", markdown, StringComparison.Ordinal);
+        Assert.Contains("Gap captured by fit: (fit − two-tower) / (din-target − two-tower)", markdown, StringComparison.Ordinal);
+        Assert.Contains("Gap captured by fit-no-lss: (fit-no-lss − two-tower)", markdown, StringComparison.Ordinal); // every model, not only FIT
+        Assert.DoesNotContain("Gap captured by din-target", markdown, StringComparison.Ordinal);
         Assert.Contains("Paper (Table 1, ML-1M)", markdown, StringComparison.Ordinal);
         Assert.Contains("s1: Δ+", markdown, StringComparison.Ordinal); // paired bootstrap per seed, FIT ahead
         Assert.Equal(markdown, File.ReadAllText(Path.Combine(_temp.Path, "summary.md")));

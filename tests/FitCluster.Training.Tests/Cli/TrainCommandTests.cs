@@ -51,28 +51,17 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("-0.1")]
-    [InlineData("NaN")]
-    public void Invoke_ContrastiveWeightNegativeOrNaN_FailsBeforeTraining(string weight)
+    [InlineData("fit-cir", "--contrastive-weight", "-0.1", "--contrastive-weight must be a finite number")]
+    [InlineData("fit-cir", "--contrastive-weight", "NaN", "--contrastive-weight must be a finite number")]
+    [InlineData("fit", "--tower-output", "tanh", "--tower-output must be relu or linear; got 'tanh'")]
+    public void Invoke_BadModelOption_FailsBeforeTraining(string model, string option, string value, string message)
     {
         var error = new StringWriter();
         var exit = new RootCommand { TrainCommand.Create() }
-            .Parse(["train", "--model", "fit-cir", "--contrastive-weight", weight, "--epochs", "1", "--max-users", "50", "--out", _temp.Path])
+            .Parse(["train", "--model", model, option, value, "--epochs", "1", "--max-users", "50", "--out", _temp.Path])
             .Invoke(new InvocationConfiguration { Error = error });
         Assert.NotEqual(0, exit);
-        Assert.Contains("--contrastive-weight must be a finite number", error.ToString(), StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(_temp.Path, "metrics.json")));
-    }
-
-    [Fact]
-    public void Invoke_TowerOutputUnknown_FailsBeforeTraining()
-    {
-        var error = new StringWriter();
-        var exit = new RootCommand { TrainCommand.Create() }
-            .Parse(["train", "--model", "fit", "--tower-output", "tanh", "--epochs", "1", "--max-users", "50", "--out", _temp.Path])
-            .Invoke(new InvocationConfiguration { Error = error });
-        Assert.NotEqual(0, exit);
-        Assert.Contains("--tower-output must be relu or linear; got 'tanh'", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_temp.Path, "metrics.json")));
     }
 

@@ -204,7 +204,7 @@ public sealed partial class RankingGrain(
     }
 
     // The user tower's branch ranges as grain calls: one per part when the tower computes ranges for their share of the
-    // work (FIT's native tower), else one call for every branch.
+    // work (FIT's native tower; cut where the tower says the work splits evenly), else one call for every branch.
     private List<Task<UserHeads>> StartUserTower(
         LoadedModel model, Model.Ranking.ResolvedUser user, Model.Towers.IUserTower tower, int split, CancellationToken cancellationToken)
     {
@@ -213,11 +213,12 @@ public sealed partial class RankingGrain(
         var grain = GrainFactory.GetGrain<IUserTowerGrain>(model.ModelVersion);
         ImmutableArray<int> fields = [.. user.Fields];
         ImmutableArray<int> behaviours = [.. user.Behaviours];
+        var bounds = tower.SplitBranches(parts);
         var calls = new List<Task<UserHeads>>(parts);
         for (var p = 0; p < parts; p++)
         {
-            var first = p * n / parts;
-            var count = ((p + 1) * n / parts) - first;
+            var first = bounds[p];
+            var count = bounds[p + 1] - first;
             calls.Add(grain.ComputeAsync(new UserTowerInput(fields, behaviours, first, count), cancellationToken).AsTask());
         }
 

@@ -8,8 +8,8 @@ using FitCluster.Model.Towers;
 namespace FitCluster.Model.Ranking;
 
 /// <summary>
-/// Ranks a request in-process against one loaded model version: resolve raw ids, run the user tower once (all
-/// branches), score every known candidate with the late interaction using its stored query index, keep the top-k.
+/// Ranks a request in-process against one loaded model version: resolve raw ids, run the user tower once (every
+/// branch some item's query index names), score every known candidate with the late interaction using its stored query index, keep the top-k.
 /// </summary>
 /// <remarks>Thread-safe: concurrent <see cref="Rank"/> calls share only immutable state.</remarks>
 public sealed class Ranker : IDisposable
@@ -31,7 +31,7 @@ public sealed class Ranker : IDisposable
             UserTowerImplementation.Onnx => new OnnxUserTower(
                 artifact.PathOf(manifest.UserTower.File), manifest.Dims, manifest.UserFields.Count, options),
             _ => isFit
-                ? NativeFitUserTower.FromTensors(artifact.Tensors, manifest.Dims, manifest.UserFields)
+                ? NativeFitUserTower.FromTensors(artifact.Tensors, manifest.Dims, manifest.UserFields, artifact.Items.QueryIndex)
                 : NativeTwoTowerUserTower.FromTensors(artifact.Tensors, manifest.Dims, manifest.UserFields),
         };
         Scorer = manifest.Scorer == ScorerKinds.Lss ? LssScorer.FromTensors(artifact.Tensors, manifest.Dims) : new DotScorer();

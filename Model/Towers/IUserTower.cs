@@ -29,6 +29,25 @@ public interface IUserTower : IDisposable
     bool ComputesBranchRanges => false;
 
     /// <summary>
+    /// Cuts branches <c>0..BranchCount-1</c> into <paramref name="parts"/> consecutive, non-empty ranges of about equal
+    /// work, for computing them on several cores: <c>parts + 1</c> increasing boundaries from 0 to <see cref="BranchCount"/>.
+    /// </summary>
+    /// <param name="parts">How many ranges, 1..<see cref="BranchCount"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="parts"/> is outside 1..<see cref="BranchCount"/>.</exception>
+    int[] SplitBranches(int parts)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(parts, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(parts, BranchCount);
+        var bounds = new int[parts + 1];
+        for (var p = 0; p <= parts; p++)
+        {
+            bounds[p] = p * BranchCount / parts;
+        }
+
+        return bounds;
+    }
+
+    /// <summary>
     /// Computes the user heads of branches <c>firstBranch .. firstBranch + heads.Length / HeadSize − 1</c>: the same
     /// values as <see cref="Compute"/> gives for those rows.
     /// </summary>

@@ -9,6 +9,7 @@ namespace FitCluster.Model.Towers;
 /// FIT's user tower for all N hard queries (§4.3.2) in plain C#, from the exporter's folded weights: everything that
 /// depends only on the hard query (its DIN first-layer term, its slice of the tower's first layer) is a per-branch
 /// constant, so per request the work is the attention over the behaviours for each branch and the FC tower on N rows.
+/// Built with the item table's query indices, it skips the branches no item uses.
 /// </summary>
 /// <remarks>Immutable and thread-safe; scratch is rented per call.</remarks>
 public sealed class NativeFitUserTower : IUserTower
@@ -31,8 +32,10 @@ public sealed class NativeFitUserTower : IUserTower
     private readonly int _maxSequence;
     private readonly int _widest; // widest activation row: sizes the per-call scratch
     private readonly float? _headScale; // fit-no-lss: each branch's head is normalised and scaled by γ (FIT, eq. 2–3)
+    private readonly bool[]? _live;     // branches some item's query index names; null: all of them
 
-    private NativeFitUserTower(IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims, IReadOnlyList<FeatureVocabulary> userFields)
+    private NativeFitUserTower(
+        IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims, IReadOnlyList<FeatureVocabulary> userFields, ReadOnlySpan<ushort> itemQueryIndex)
     {
         _features = new FeatureTables(tensors, dims, userFields);
         _attributeDim = dims.ItemAttributeDim;
@@ -78,6 +81,7 @@ public sealed class NativeFitUserTower : IUserTower
             TensorLookup.Require(tensors, "user_heads.weight", tower[^1], HeadSize),
             TensorLookup.Require(tensors, "user_heads.bias", HeadSize), tower[^1], HeadSize, relu: false);
         _headScale = tensors.ContainsKey(HeadScaleTensor) ? TensorLookup.Require(tensors, HeadScaleTensor, 1)[0] : null;
+        (_live, LiveBranchCount) = LiveBranches(itemQueryIndex, n);
     }
 
     /// <summary>The tensor that marks a FIT with the dot-product output (γ, one value): heads are then normalised and scaled.</summary>
@@ -92,9 +96,24 @@ public sealed class NativeFitUserTower : IUserTower
     /// <inheritdoc />
     public string Implementation => "native";
 
+    /// <summary>
+    /// Branches computed per request: those whose hard query is some item's stored query index (FIT, eq. 8), or all
+    /// <see cref="BranchCount"/> when the tower was built without the item table.
+    /// </summary>
+    public int LiveBranchCount { get; }
+
     /// <summary>Builds the tower from an artifact's tensors.</summary>
-    /// <exception cref="ArtifactException">A tensor is missing or has the wrong shape.</exception>
-    public static NativeFitUserTower FromTensors(IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims, IReadOnlyList<FeatureVocabulary> userFields)
+    /// <param name="tensors">The artifact's tensors.</param>
+    /// <param name="dims">The artifact's dimensions.</param>
+    /// <param name="userFields">The user feature vocabularies.</param>
+    /// <param name="itemQueryIndex">
+    /// The item table's query indices. When given, branches that no item uses are never computed and their heads are
+    /// zero: no candidate can be scored against them (a trained N = 64 on ML-1M leaves 5 unused; larger N leave more).
+    /// Empty: every branch is computed.
+    /// </param>
+    /// <exception cref="ArtifactException">A tensor is missing or has the wrong shape, or a query index is outside 0..N−1.</exception>
+    public static NativeFitUserTower FromTensors(
+        IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims, IReadOnlyList<FeatureVocabulary> userFields, ReadOnlySpan<ushort> itemQueryIndex = default)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         ArgumentNullException.ThrowIfNull(dims);
@@ -104,7 +123,7 @@ public sealed class NativeFitUserTower : IUserTower
             throw new ArtifactException("A FIT artifact needs attention and tower widths in its dimensions.");
         }
 
-        return new NativeFitUserTower(tensors, dims, userFields);
+        return new NativeFitUserTower(tensors, dims, userFields, itemQueryIndex);
     }
 
     /// <inheritdoc />
@@ -132,12 +151,23 @@ public sealed class NativeFitUserTower : IUserTower
                 $"(at most {_maxSequence})");
         }
 
-        var n = BranchRange.Check(BranchCount, HeadSize, firstBranch, heads.Length);
+        var count = BranchRange.Check(BranchCount, HeadSize, firstBranch, heads.Length);
+        Span<int> liveBuffer = count <= 1024 ? stackalloc int[count] : new int[count];
+        var branches = LiveIn(firstBranch, count, liveBuffer);
+        var n = branches.Length;
+        var compact = n < count; // some branches are dead: compute the live rows, then scatter them
+        if (n == 0)
+        {
+            heads.Clear();
+            return;
+        }
+
         var d = _attributeDim;
         var length = behaviours.Length;
         var widest = _widest;
         var userDim = _features.UserDim;
-        var sizes = new ScratchLayout(userDim, Math.Max(length, 1) * d, Math.Max(length, 1) * widest, n * d, n * widest);
+        var sizes = new ScratchLayout(
+            userDim, Math.Max(length, 1) * d, Math.Max(length, 1) * widest, n * d, n * widest, compact ? n * HeadSize : 0);
         var scratch = ArrayPool<float>.Shared.Rent(sizes.Total);
         try
         {
@@ -148,6 +178,7 @@ public sealed class NativeFitUserTower : IUserTower
             var pooled = scratch.AsSpan(sizes.Pooled, n * d);
             var rowsA = scratch.AsSpan(sizes.RowsA, n * widest);
             var rowsB = scratch.AsSpan(sizes.RowsB, n * widest);
+            var liveHeads = compact ? scratch.AsSpan(sizes.LiveHeads, n * HeadSize) : heads;
 
             _features.CopyUser(userFields, user);
             for (var l = 0; l < length; l++)
@@ -161,9 +192,9 @@ public sealed class NativeFitUserTower : IUserTower
             }
             else
             {
-                for (var b = 0; b < n; b++)
+                for (var r = 0; r < n; r++)
                 {
-                    Attend(firstBranch + b, keys, length, blockA, blockB, pooled.Slice(b * d, d));
+                    Attend(branches[r], keys, length, blockA, blockB, pooled.Slice(r * d, d));
                 }
             }
 
@@ -172,9 +203,9 @@ public sealed class NativeFitUserTower : IUserTower
             var userTerm = rowsB[.._firstWidth];
             userTerm.Clear();
             Gemm.MultiplyAdd(user, 1, userDim, _userWeight, _firstWidth, userTerm);
-            for (var b = 0; b < n; b++)
+            for (var r = 0; r < n; r++)
             {
-                TensorPrimitives.Add(_branchBias.AsSpan((firstBranch + b) * _firstWidth, _firstWidth), userTerm, first.Slice(b * _firstWidth, _firstWidth));
+                TensorPrimitives.Add(_branchBias.AsSpan(branches[r] * _firstWidth, _firstWidth), userTerm, first.Slice(r * _firstWidth, _firstWidth));
             }
 
             Gemm.MultiplyAdd(pooled, n, d, _pooledWeight, _firstWidth, first);
@@ -190,13 +221,22 @@ public sealed class NativeFitUserTower : IUserTower
                 output = swap;
             }
 
-            _towerLayers[^1].Forward(input, n, heads); // FIT, eq. 11: the H_u user heads of every branch
+            _towerLayers[^1].Forward(input, n, liveHeads); // FIT, eq. 11: the H_u user heads of every branch
             if (_headScale is { } scale)
             {
-                for (var b = 0; b < n; b++)
+                for (var r = 0; r < n; r++)
                 {
-                    var head = heads.Slice(b * HeadSize, HeadSize);
+                    var head = liveHeads.Slice(r * HeadSize, HeadSize);
                     TensorPrimitives.Multiply(head, scale / MathF.Max(TensorPrimitives.Norm(head), 1e-12f), head); // FIT, eq. 2 and γ
+                }
+            }
+
+            if (compact)
+            {
+                heads.Clear(); // dead branches: no item is scored against them
+                for (var r = 0; r < n; r++)
+                {
+                    liveHeads.Slice(r * HeadSize, HeadSize).CopyTo(heads.Slice((branches[r] - firstBranch) * HeadSize));
                 }
             }
         }
@@ -204,6 +244,29 @@ public sealed class NativeFitUserTower : IUserTower
         {
             ArrayPool<float>.Shared.Return(scratch);
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Equal numbers of live branches per range: dead branches cost nothing.</remarks>
+    public int[] SplitBranches(int parts)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(parts, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(parts, BranchCount);
+        var bounds = new int[parts + 1];
+        bounds[parts] = BranchCount;
+        var seen = 0; // live branches in 0..b
+        var p = 1;    // the boundary to place next
+        for (var b = 0; b < BranchCount && p < parts; b++)
+        {
+            seen += _live is null || _live[b] ? 1 : 0;
+            // Cut after branch b once this range holds its share, keeping every range non-empty.
+            if (seen >= Math.Max(1, p * LiveBranchCount / parts) || BranchCount - (b + 1) == parts - p)
+            {
+                bounds[p++] = b + 1;
+            }
+        }
+
+        return bounds;
     }
 
     /// <summary>Nothing to release: the tower holds only managed arrays.</summary>
@@ -252,13 +315,54 @@ public sealed class NativeFitUserTower : IUserTower
         Gemm.MultiplyAdd(weights, 1, length, keys, d, pooled); // Σ_l w_l e_l
     }
 
+    // The live branches of firstBranch .. firstBranch + count − 1, in order.
+    private ReadOnlySpan<int> LiveIn(int firstBranch, int count, Span<int> buffer)
+    {
+        var next = 0;
+        for (var b = firstBranch; b < firstBranch + count; b++)
+        {
+            if (_live is null || _live[b])
+            {
+                buffer[next++] = b;
+            }
+        }
+
+        return buffer[..next];
+    }
+
+    private static (bool[]? Live, int Count) LiveBranches(ReadOnlySpan<ushort> itemQueryIndex, int n)
+    {
+        if (itemQueryIndex.IsEmpty)
+        {
+            return (null, n);
+        }
+
+        var live = new bool[n];
+        var count = 0;
+        foreach (var s in itemQueryIndex)
+        {
+            if (s >= n)
+            {
+                throw new ArtifactException($"An item's query index {s} is outside the tower's 0..{n - 1}.");
+            }
+
+            if (!live[s])
+            {
+                live[s] = true;
+                count++;
+            }
+        }
+
+        return count == n ? (null, n) : (live, count);
+    }
+
     private static DiceLayer Dice(IReadOnlyDictionary<string, NamedTensor> tensors, string prefix, int units, int maxRows) => new(
         TensorLookup.Require(tensors, $"{prefix}.scale", units),
         TensorLookup.Require(tensors, $"{prefix}.shift", units),
         TensorLookup.Require(tensors, $"{prefix}.alpha", units),
         maxRows);
 
-    private readonly record struct ScratchLayout(int UserLength, int KeysLength, int BlockLength, int PooledLength, int RowsLength)
+    private readonly record struct ScratchLayout(int UserLength, int KeysLength, int BlockLength, int PooledLength, int RowsLength, int LiveHeadsLength)
     {
         public int Keys => UserLength;
 
@@ -272,6 +376,8 @@ public sealed class NativeFitUserTower : IUserTower
 
         public int RowsB => RowsA + RowsLength;
 
-        public int Total => RowsB + RowsLength;
+        public int LiveHeads => RowsB + RowsLength;
+
+        public int Total => LiveHeads + LiveHeadsLength;
     }
 }

@@ -6,6 +6,7 @@ using FitCluster.Benchmarks.Numerics;
 using FitCluster.Model;
 using FitCluster.Model.Artifacts;
 using FitCluster.Model.Ranking;
+using FitCluster.Model.Towers;
 using HdrHistogram;
 
 namespace FitCluster.Benchmarks.Serving;
@@ -67,7 +68,8 @@ public static class LatencyRunner
                 }
 
                 double Ms(double percentile) => total.GetValueAtPercentile(percentile) * 1000.0 / Stopwatch.Frequency;
-                var macs = MacsPerRequest(ranker.Artifact.Manifest, candidates);
+                var branches = ranker.UserTower is NativeFitUserTower native ? native.LiveBranchCount : ranker.Artifact.Manifest.Dims.MetaSize;
+                var macs = MacsPerRequest(ranker.Artifact.Manifest, candidates, branches);
                 var p50 = Ms(50);
                 var gmacs = macs / (p50 / 1000) / 1e9;
                 table.AppendLine(CultureInfo.InvariantCulture,
@@ -84,8 +86,11 @@ public static class LatencyRunner
         return 0;
     }
 
-    /// <summary>Multiply-accumulates of one request: user tower (all branches) plus late interaction over the candidates.</summary>
-    public static double MacsPerRequest(ModelManifest manifest, int candidates)
+    /// <summary>Multiply-accumulates of one request: user tower (the branches computed) plus late interaction over the candidates.</summary>
+    /// <param name="manifest">The model's manifest.</param>
+    /// <param name="candidates">Candidates scored.</param>
+    /// <param name="branches">FIT: user-tower branches computed (N, or fewer when the tower skips those no item uses).</param>
+    public static double MacsPerRequest(ModelManifest manifest, int candidates, int branches)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         var d = manifest.Dims;
@@ -105,8 +110,8 @@ public static class LatencyRunner
             attention += l * h[i - 1] * h[i];
         }
 
-        attention = (attention + (l * h[^1]) + (l * d.ItemAttributeDim)) * d.MetaSize;  // per branch: the three layers and the weighted sum
-        double fcTower = (user * t[0]) + (d.MetaSize * ((d.ItemAttributeDim * t[0]) + Chain(t) + (t[^1] * d.UserHeadSize)));
+        attention = (attention + (l * h[^1]) + (l * d.ItemAttributeDim)) * branches;  // per branch: the three layers and the weighted sum
+        double fcTower = (user * t[0]) + (branches * ((d.ItemAttributeDim * t[0]) + Chain(t) + (t[^1] * d.UserHeadSize)));
         double lss = candidates * ((d.UserHeads * d.ItemHeads * (double)d.HeadDim) + (d.UserHeads * d.ItemHeads * d.LssWidth)
             + (d.LssWidth * d.LssWidth * d.UserHeads) + (d.LssWidth * d.LssWidth));
         return attention + fcTower + lss;

@@ -1,23 +1,28 @@
 using FitCluster.Model.Ranking;
 using FitCluster.Model.Scoring;
+using FitCluster.Model.Towers;
 using FitCluster.Model.Tests.Towers;
 
 namespace FitCluster.Model.Tests.Ranking;
 
 public sealed class RankerTests
 {
-    [Fact]
-    public void Rank_Fit_EqualsBruteForceTopK()
+    [Theory]
+    [InlineData(5)]
+    [InlineData(64)] // 40 items over 64 meta vectors: the ranker's tower skips the branches no item uses
+    public void Rank_Fit_EqualsBruteForceTopK(int metaSize)
     {
         using var temp = new TempDirectory();
-        var tensors = TestArtifact.WriteFit(temp.Path);
+        var tensors = TestArtifact.WriteFit(temp.Path, metaSize: metaSize);
         using var ranker = Ranker.Load(temp.Path);
+        var live = ranker.Artifact.Items.QueryIndex.Distinct().Count();
+        Assert.Equal(live, Assert.IsType<NativeFitUserTower>(ranker.UserTower).LiveBranchCount);
         var candidates = Enumerable.Range(0, TestArtifact.ItemCount).Select(TestArtifact.ItemKey).ToArray();
         string[] behaviours = ["m3", "m7", "m1"];
 
         var outcome = ranker.Rank(new RankQuery(TestArtifact.User(2), behaviours, candidates, K: 5));
 
-        var dims = TestArtifact.FitDims();
+        var dims = TestArtifact.FitDims(metaSize);
         var heads = NativeUserTowerTests.ReferenceFit(tensors, dims, [2, 2], [3, 7, 1]);
         var scorer = LssScorer.FromTensors(ranker.Artifact.Tensors, dims);
         var items = ranker.Artifact.Items;

@@ -57,6 +57,85 @@ public sealed class NativeUserTowerTests
         }
     }
 
+    [Theory]
+    [InlineData(0, 5)]
+    [InlineData(1, 2)]
+    [InlineData(2, 2)]
+    [InlineData(4, 1)]
+    public void FitComputeBranches_WithItemQueryIndex_ComputesOnlyUsedBranchesAndZeroesTheRest(int firstBranch, int count)
+    {
+        using var temp = new TempDirectory();
+        TestArtifact.WriteFit(temp.Path, seed: 7);
+        var artifact = ModelArtifact.Load(temp.Path);
+        var (tensors, dims, fields) = (artifact.Tensors, artifact.Manifest.Dims, artifact.Manifest.UserFields);
+        using var full = NativeFitUserTower.FromTensors(tensors, dims, fields);
+        ushort[] itemQueryIndex = [3, 0, 3, 3, 0]; // branches 1, 2 and 4 are nobody's hard query
+        using var pruned = NativeFitUserTower.FromTensors(tensors, dims, fields, itemQueryIndex);
+        Assert.Equal(5, dims.MetaSize);
+        Assert.Equal(5, full.LiveBranchCount);
+        Assert.Equal(2, pruned.LiveBranchCount);
+        int[] user = [2, 1];
+        int[] behaviours = [3, 1, 4, 1, 5];
+        var expected = new float[full.BranchCount * full.HeadSize];
+        full.Compute(user, behaviours, expected);
+        var range = Enumerable.Repeat(float.NaN, count * full.HeadSize).ToArray(); // stale values must not survive
+
+        pruned.ComputeBranches(user, behaviours, firstBranch, range);
+
+        for (var r = 0; r < count; r++)
+        {
+            var branch = firstBranch + r;
+            var live = branch is 0 or 3;
+            for (var i = 0; i < full.HeadSize; i++)
+            {
+                var value = range[(r * full.HeadSize) + i];
+                var want = live ? expected[(branch * full.HeadSize) + i] : 0f;
+                Assert.True(Math.Abs(want - value) <= 1e-5f * Math.Max(1, Math.Abs(want)), $"branch {branch} value {i}: {value} vs {want}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(new ushort[] { 3, 0, 3 }, 2, new[] { 0, 1, 5 })]
+    [InlineData(new ushort[] { 4, 4 }, 2, new[] { 0, 4, 5 })]
+    [InlineData(new ushort[] { 1, 2, 3, 4 }, 2, new[] { 0, 3, 5 })]
+    [InlineData(new ushort[] { 0 }, 5, new[] { 0, 1, 2, 3, 4, 5 })]
+    [InlineData(new ushort[] { }, 2, new[] { 0, 2, 5 })]
+    public void FitSplitBranches_GivesEachRangeAnEqualShareOfLiveBranches(ushort[] itemQueryIndex, int parts, int[] expected)
+    {
+        using var temp = new TempDirectory();
+        TestArtifact.WriteFit(temp.Path);
+        var artifact = ModelArtifact.Load(temp.Path);
+        IUserTower tower = NativeFitUserTower.FromTensors(artifact.Tensors, artifact.Manifest.Dims, artifact.Manifest.UserFields, itemQueryIndex);
+        using var disposable = tower;
+
+        Assert.Equal(expected, tower.SplitBranches(parts));
+        for (var k = 1; k <= tower.BranchCount; k++)
+        {
+            var bounds = tower.SplitBranches(k);
+            Assert.Equal(0, bounds[0]);
+            Assert.Equal(tower.BranchCount, bounds[^1]);
+            Assert.All(Enumerable.Range(0, k), p => Assert.True(bounds[p + 1] > bounds[p], $"{k} parts: empty range {p}"));
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => tower.SplitBranches(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => tower.SplitBranches(tower.BranchCount + 1));
+    }
+
+    [Fact]
+    public void FitFromTensors_QueryIndexOutsideTheTower_ThrowsArtifactException()
+    {
+        using var temp = new TempDirectory();
+        TestArtifact.WriteFit(temp.Path);
+        var artifact = ModelArtifact.Load(temp.Path);
+        var n = artifact.Manifest.Dims.MetaSize;
+
+        var error = Assert.Throws<ArtifactException>(() =>
+            NativeFitUserTower.FromTensors(artifact.Tensors, artifact.Manifest.Dims, artifact.Manifest.UserFields, [0, (ushort)n]));
+
+        Assert.Contains($"query index {n} is outside", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ComputeBranches_RangeOutsideTower_ThrowsNamingIt()
     {
@@ -89,6 +168,7 @@ public sealed class NativeUserTowerTests
 
         Assert.False(tower.ComputesBranchRanges);
         Assert.Equal(all, range);
+        Assert.Equal([0, 1], tower.SplitBranches(1));
         Assert.Throws<ArgumentException>(() => tower.ComputeBranches([3, 2], [5, 9], 1, range));
     }
 

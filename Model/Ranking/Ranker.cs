@@ -108,7 +108,7 @@ public sealed class Ranker : IDisposable
         return new ResolvedUser(indices, sequence, unknownBehaviours, unknownFeatures);
     }
 
-    /// <summary>All branches' user heads, <c>[N, H_u × p]</c>.</summary>
+    /// <summary>All branches' user heads, <c>[N, H_u × p]</c>; with the native FIT tower, zero for branches no item uses.</summary>
     public float[] ComputeUserHeads(ResolvedUser user)
     {
         ArgumentNullException.ThrowIfNull(user);

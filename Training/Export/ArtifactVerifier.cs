@@ -1,6 +1,7 @@
 using FitCluster.Model;
 using FitCluster.Model.Artifacts;
 using FitCluster.Model.Ranking;
+using FitCluster.Model.Towers;
 using FitCluster.Training.Data;
 using FitCluster.Training.Models;
 using Microsoft.ML.OnnxRuntime;
@@ -43,7 +44,11 @@ internal static class ArtifactVerifier
                     $"Export verification failed: the {name} user tower's golden scores differ from the trainer's by up to {worst:G3} (tolerance {manifest.Golden.Tolerance:G3}).");
             }
 
-            result[$"user_heads_max_abs_diff_{name}"] = UserHeadsDifference(model, splits, ranker, golden);
+            // Every exported branch is checked, also those the served tower skips because no item uses them.
+            using var allBranches = implementation == UserTowerImplementation.Native && manifest.ModelKind == ModelKinds.Fit
+                ? NativeFitUserTower.FromTensors(artifact.Tensors, manifest.Dims, manifest.UserFields)
+                : null;
+            result[$"user_heads_max_abs_diff_{name}"] = UserHeadsDifference(model, splits, ranker, allBranches ?? ranker.UserTower, golden);
             if (!(result[$"user_heads_max_abs_diff_{name}"] <= HeadTolerance))
             {
                 throw new ArtifactException(
@@ -67,13 +72,14 @@ internal static class ArtifactVerifier
     }
 
     // Every branch's user heads of the golden users: serving vs the trainer (FIT: UserHeadsAllBranches; Two-Tower: γ·h_u).
-    private static double UserHeadsDifference(RankingModel model, SampleSplits splits, Ranker ranker, GoldenSet golden)
+    private static double UserHeadsDifference(RankingModel model, SampleSplits splits, Ranker ranker, IUserTower tower, GoldenSet golden)
     {
         double worst = 0;
         foreach (var request in golden.Requests)
         {
             var user = ranker.ResolveUser(request.UserFeatures, request.Behaviours);
-            var served = ranker.ComputeUserHeads(user);
+            var served = new float[tower.BranchCount * tower.HeadSize];
+            tower.Compute(user.Fields, user.Behaviours, served);
             float[] expected;
             using (var scope = NewDisposeScope())
             using (var noGrad = no_grad())

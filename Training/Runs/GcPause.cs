@@ -11,33 +11,59 @@ namespace FitCluster.Training.Runs;
 /// the call lets the finalizer free it mid-call (dotnet/TorchSharp#1434). Seen here as libtorch errors "Expected false
 /// to be true" / "Unknown scalar type" after thousands of steps. A step therefore starts after a collection with all
 /// pending finalizers run, and runs inside a no-GC region, so nothing is finalized while native code runs.
+/// <para>The region is process-wide, so steps on different threads (tests run in parallel; two models trained in one
+/// process) take turns: a second thread's step used to run unprotected while the first held the region, and the first
+/// thread's <see cref="GC.EndNoGCRegion"/> then let a collection into it (seen in CI as an export fixture failing
+/// with "Expected false to be true" from <c>Scalar::toFloat</c>).</para>
 /// </remarks>
 public readonly struct GcPause : IDisposable
 {
     // Managed allocation allowed inside one step (tensor wrappers, shapes); beyond it the runtime ends the region.
     private const long StepBudgetBytes = 64L << 20;
 
-    private readonly bool _started;
+    // One step at a time in the process; re-entrant, so a step inside a step on the same thread just nests.
+    private static readonly Lock s_gate = new();
 
-    private GcPause(bool started)
+    private readonly bool _started;
+    private readonly bool _entered;
+
+    private GcPause(bool started, bool entered)
     {
         _started = started;
+        _entered = entered;
     }
 
-    /// <summary>Collects, runs pending finalizers, then enters a no-GC region until <see cref="Dispose"/>.</summary>
+    /// <summary>
+    /// Waits for any other thread's step to end, collects, runs pending finalizers, then enters a no-GC region until
+    /// <see cref="Dispose"/>, which must run on the same thread.
+    /// </summary>
     public static GcPause Begin()
     {
-        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
-        GC.WaitForPendingFinalizers();
-        return new GcPause(GCSettings.LatencyMode != GCLatencyMode.NoGCRegion && GC.TryStartNoGCRegion(StepBudgetBytes));
+        s_gate.Enter();
+        try
+        {
+            GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+            GC.WaitForPendingFinalizers();
+            return new GcPause(GCSettings.LatencyMode != GCLatencyMode.NoGCRegion && GC.TryStartNoGCRegion(StepBudgetBytes), entered: true);
+        }
+        catch
+        {
+            s_gate.Exit();
+            throw;
+        }
     }
 
-    /// <summary>Leaves the no-GC region (if the runtime has not already ended it).</summary>
+    /// <summary>Leaves the no-GC region (if the runtime has not already ended it) and lets the next step start.</summary>
     public void Dispose()
     {
         if (_started && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
         {
             GC.EndNoGCRegion();
+        }
+
+        if (_entered)
+        {
+            s_gate.Exit();
         }
     }
 }

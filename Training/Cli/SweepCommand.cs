@@ -31,7 +31,7 @@ public static class SweepCommand
         var values = new Option<string>("--values") { Description = "Comma-separated values, e.g. 16,32,64,128,256,512 (meta-size) or 1,2,4,8 (heads)", Required = true };
         var model = new Option<string>("--model") { Description = "FIT model or variant to sweep", DefaultValueFactory = _ => "fit" };
         var candidates = new Option<int>("--candidates") { Description = "Candidates per timed request (fewer if the dataset has fewer items)", DefaultValueFactory = _ => LatencyProbe.DefaultCandidates };
-        var requests = new Option<int>("--latency-requests") { Description = "Timed requests per model, after 50 warm-up requests", DefaultValueFactory = _ => 300 };
+        var requests = new Option<int>("--latency-requests") { Description = "Timed requests per model, after a warm-up of at least 50 requests and 2 s", DefaultValueFactory = _ => 300 };
         var command = new Command("sweep", "AUC and in-process ranking latency of FIT per value of --meta-size (Fig. 7) or --heads (Fig. 8)");
         args.AddTo(command);
         command.Add(param);
@@ -146,7 +146,7 @@ public static class SweepCommand
         text.AppendLine();
         text.AppendLine(MarkdownTable.Render(header, rows));
         text.AppendLine("Latency: each run's exported artifact ranked in-process by the C# ranker (native user tower, 1 thread): "
-            + $"the golden users in turn, the same random candidates, top-{LatencyProbe.TopK}; 50 warm-up requests, then the timed ones "
+            + $"the golden users in turn, the same random candidates, top-{LatencyProbe.TopK}; a warm-up of ≥ 50 requests and ≥ 2 s, then the timed ones "
             + "(wall time of Ranker.Rank: resolve ids, user tower, scoring, top-k). Mean over seeds of each run's median / p99.");
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "summary.md"), text.ToString());

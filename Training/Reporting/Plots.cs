@@ -133,7 +133,8 @@ public static class Plots
         plot.Title(title);
         plot.YLabel(yLabel);
         plot.Axes.SetLimits(-0.6, means.Count - 0.4, bottom, top);
-        Save(plot, path);
+        // Long model names (fit-soft-no-temperature) need ~150 px each: widen the image rather than let names overlap.
+        Save(plot, path, Math.Max(Width, 120 + (means.Count * 150)));
     }
 
     /// <summary>
@@ -254,7 +255,7 @@ public static class Plots
         Save(plot, path);
     }
 
-    private static void Save(Plot plot, string path)
+    private static void Save(Plot plot, string path, int width = Width)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(folder))
@@ -262,6 +263,6 @@ public static class Plots
             Directory.CreateDirectory(folder);
         }
 
-        plot.SavePng(path, Width, Height);
+        plot.SavePng(path, width, Height);
     }
 }

@@ -157,6 +157,7 @@ public sealed class LoadRecorder
             errors,
             meanCoverage,
             Median(_clusterMs),
+            Percentile(_clusterMs, 99),
             Median(_gatewayMs),
             _sendLag.TotalCount > 0 ? _sendLag.GetValueAtPercentile(99) / 1000.0 : double.NaN,
             modelVersion);
@@ -164,8 +165,10 @@ public sealed class LoadRecorder
 
     private static LongConcurrentHistogram NewHistogram() => new(1, HighestMicroseconds, SignificantDigits);
 
-    private static double Median(LongConcurrentHistogram histogram) =>
-        histogram.TotalCount > 0 ? histogram.GetValueAtPercentile(50) / 1000.0 : double.NaN;
+    private static double Median(LongConcurrentHistogram histogram) => Percentile(histogram, 50);
+
+    private static double Percentile(LongConcurrentHistogram histogram, double percentile) =>
+        histogram.TotalCount > 0 ? histogram.GetValueAtPercentile(percentile) / 1000.0 : double.NaN;
 
     private static void RecordTiming(LongConcurrentHistogram histogram, IReadOnlyDictionary<string, double> timings, string name)
     {

@@ -12,6 +12,7 @@ namespace FitCluster.LoadTest;
 /// <param name="Errors">Failures by kind: the HTTP status code (<c>503</c>), <c>timeout</c>, or the transport error.</param>
 /// <param name="MeanCoverage">Mean of the responses' <c>coverage</c>; NaN without successes.</param>
 /// <param name="ClusterMsP50">Median of the responses' <c>timings.cluster_ms</c>; NaN when absent.</param>
+/// <param name="ClusterMsP99">99th percentile of the responses' <c>timings.cluster_ms</c>: the server's share of the tail; NaN when absent.</param>
 /// <param name="GatewayMsP50">Median of the responses' <c>timings.gateway_ms</c>; NaN when absent.</param>
 /// <param name="SendLagP99Ms">Fixed rate only: 99th percentile of how late the generator sent after the intended time (its own precision); NaN otherwise.</param>
 /// <param name="ModelVersion">The model version the responses named (the first seen); null without successes.</param>
@@ -24,6 +25,7 @@ public sealed record LoadResult(
     IReadOnlyList<KeyValuePair<string, long>> Errors,
     double MeanCoverage,
     double ClusterMsP50,
+    double ClusterMsP99,
     double GatewayMsP50,
     double SendLagP99Ms,
     string? ModelVersion);

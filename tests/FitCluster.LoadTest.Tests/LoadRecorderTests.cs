@@ -31,6 +31,7 @@ public sealed class LoadRecorderTests
         Assert.Equal([new("503", 2L), new("timeout", 1L)], result.Errors);
         Assert.Equal(2.5 / 3, result.MeanCoverage, 1e-12);
         Assert.Equal(8.0, result.ClusterMsP50, 0.01);
+        Assert.Equal(12.0, result.ClusterMsP99, 0.01);    // the warm-up's 99 ms is not counted
         Assert.Equal(10.0, result.GatewayMsP50, 0.01);
         Assert.Equal("fit-v1", result.ModelVersion);
         Assert.True(double.IsNaN(result.SendLagP99Ms));

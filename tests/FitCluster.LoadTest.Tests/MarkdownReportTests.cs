@@ -29,7 +29,7 @@ public sealed class MarkdownReportTests
 
         Assert.Contains("| 0.50 | 0.90 | 0.99 | 1.00 | 1.00 |", row, StringComparison.Ordinal);
         Assert.StartsWith("| 2026-11-24 10:30 | AMD EPYC, 2 cores | 1 silo | rate 100/s | fit-v1 | 2000 | 10 | 10.0 | 1000 | 99.5 |", row, StringComparison.Ordinal);
-        Assert.EndsWith("| 503: 4, timeout: 1 | 1.000 | 3.25 | 4.50 | 0.12 |\n", row, StringComparison.Ordinal);
+        Assert.EndsWith("| 503: 4, timeout: 1 | 1.000 | 3.25 | 7.50 | 4.50 | 0.12 |\n", row, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -49,10 +49,10 @@ public sealed class MarkdownReportTests
         var empty = LatencySummary.FromMicroseconds(new LongHistogram(1, LoadRecorder.HighestMicroseconds, 3));
         var report = Report(empty) with
         {
-            Result = new LoadResult(0, 0, 0, double.NaN, empty, [], double.NaN, double.NaN, double.NaN, double.NaN, null),
+            Result = new LoadResult(0, 0, 0, double.NaN, empty, [], double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, null),
         };
 
-        Assert.Contains("| rate 100/s | – | 2000 | 10 | 0.0 | 0 | – | – | – | – | – | – | none | – | – | – | – |", MarkdownReport.Row(report), StringComparison.Ordinal);
+        Assert.Contains("| rate 100/s | – | 2000 | 10 | 0.0 | 0 | – | – | – | – | – | – | none | – | – | – | – | – |", MarkdownReport.Row(report), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -105,5 +105,5 @@ public sealed class MarkdownReportTests
         "rate 100/s",
         2000,
         10,
-        new LoadResult(10, latency.Count, 5, 99.5, latency, [new("503", 4), new("timeout", 1)], 1.0, 3.25, 4.5, 0.12, "fit-v1"));
+        new LoadResult(10, latency.Count, 5, 99.5, latency, [new("503", 4), new("timeout", 1)], 1.0, 3.25, 7.5, 4.5, 0.12, "fit-v1"));
 }

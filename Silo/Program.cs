@@ -11,6 +11,7 @@ builder.AddSiloHttpApi();
 var app = builder.Build();
 app.MapSiloHealthChecks();
 app.MapSiloHttpApi();
+ThreadPoolSpin.Report(app.Logger);
 try
 {
     app.Run();

@@ -35,6 +35,22 @@ public sealed partial class DeploymentConfigurationTests
         Assert.True(keys >= 10, $"only {keys} configuration keys found in k8s/");
     }
 
+    [Fact]
+    public void KubernetesManifests_SpinLimitIsOneTheRuntimeHonours()
+    {
+        var values = Directory.GetFiles(Path.Combine(RepositoryRoot(), "k8s"), "*.yaml", SearchOption.AllDirectories)
+            .SelectMany(file => SpinSetting().Matches(File.ReadAllText(file)).Select(match => (file, match.Groups[1].Value)))
+            .ToList();
+
+        Assert.NotEmpty(values); // the production overlay runs the latency profile
+        foreach (var (file, value) in values)
+        {
+            var (spins, source) = ThreadPoolSpin.Resolve(value, null);
+            Assert.True(source.Contains("hexadecimal", StringComparison.Ordinal), $"{file}: {value} is {source}");
+            Assert.Equal(ThreadPoolSpin.Resolve(ThreadPoolSpin.LowLatencyValue, null).Spins, spins);
+        }
+    }
+
     [Theory]
     [InlineData("Silo/appsettings.json")]
     [InlineData("Client/appsettings.json")]
@@ -62,7 +78,7 @@ public sealed partial class DeploymentConfigurationTests
         Assert.True(type.GetProperty(key) is { CanWrite: true }, $"{file}: {section}:{key} is not an option of {type.Name}");
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
@@ -74,6 +90,9 @@ public sealed partial class DeploymentConfigurationTests
 
         throw new InvalidOperationException($"No FitCluster.sln above {AppContext.BaseDirectory}.");
     }
+
+    [GeneratedRegex(@"\bDOTNET_ThreadPool_UnfairSemaphoreSpinLimit=(\S+)")]
+    private static partial Regex SpinSetting();
 
     [GeneratedRegex(@"\b(Cluster|Ranking|Gateway)__(\w+)")]
     private static partial Regex EnvironmentKey();

@@ -2,9 +2,16 @@
 # Load test of the cluster: 1 silo, then 3 silos (one machine, localhost clustering), each at a fixed moderate rate and
 # at saturation, through the standalone HTTP gateway and through the first silo's own HTTP API (Cluster:HttpApi).
 # Appends rows to OUT (Markdown) via bench/FitCluster.LoadTest.
-# Usage: bench/cluster-load.sh ARTIFACT_DIR OUT.md [RATE] [CONCURRENCY] [DURATION]
+# Usage: [PROFILE=low-latency] bench/cluster-load.sh ARTIFACT_DIR OUT.md [RATE] [CONCURRENCY] [DURATION]
+# PROFILE=low-latency runs silos and gateway as `./fit silo --low-latency` does (idle thread-pool workers spin for work).
 # Build first (./fit build). Stop other CPU work: 2 cores are easily disturbed.
 set -euo pipefail
+PROFILE="${PROFILE:-default}"
+case "$PROFILE" in
+  default) ;;
+  low-latency) export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=10000 ;; # hexadecimal: 65,536 spins
+  *) echo "PROFILE must be default or low-latency" >&2; exit 2 ;;
+esac
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ARTIFACT="$(cd "$1" && pwd)"; OUT="$2"; RATE="${3:-100}"; CONCURRENCY="${4:-4}"; DURATION="${5:-30s}"
 SILO="$REPO/Silo/bin/Release/net10.0/FitCluster.Silo.dll"
@@ -34,8 +41,11 @@ run_set() {
   wait_ready http://127.0.0.1:8080/v1/models
   for front in "gateway http://127.0.0.1:8080" "silo API http://127.0.0.1:5080"; do
     local name="${front% *}" url="${front##* }"
-    dotnet "$LOAD" --url "$url" --artifact "$ARTIFACT" --rate "$RATE" --duration "$DURATION" --warmup 10s --label "$label, $name" --out "$OUT"
-    dotnet "$LOAD" --url "$url" --artifact "$ARTIFACT" --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup 10s --label "$label, $name" --out "$OUT"
+    # The load generator keeps the runtime's default spin whatever the profile: only the system under test changes.
+    env -u DOTNET_ThreadPool_UnfairSemaphoreSpinLimit dotnet "$LOAD" --url "$url" --artifact "$ARTIFACT" --rate "$RATE" \
+      --duration "$DURATION" --warmup 10s --label "$label, $name, $PROFILE profile" --out "$OUT"
+    env -u DOTNET_ThreadPool_UnfairSemaphoreSpinLimit dotnet "$LOAD" --url "$url" --artifact "$ARTIFACT" --concurrency "$CONCURRENCY" \
+      --duration "$DURATION" --warmup 10s --label "$label, $name, $PROFILE profile" --out "$OUT"
   done
   stop_all
 }

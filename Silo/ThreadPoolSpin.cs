@@ -5,7 +5,7 @@ namespace FitCluster.Silo;
 /// <summary>
 /// How long the .NET thread pool's idle workers spin for new work before they sleep, as the runtime reads it: the
 /// environment variable <see cref="EnvironmentVariable"/> first — parsed as <b>hexadecimal</b>, so <c>1000</c> means
-/// 4,096 spins —, then the runtime setting <see cref="RuntimeSetting"/> (decimal), else the runtime's default.
+/// 4,096 spins —, then the runtime setting <see cref="RuntimeSetting"/> (decimal, or octal with a leading 0, hexadecimal with 0x), else the runtime's default.
 /// </summary>
 /// <remarks>
 /// A serving silo's latency at moderate load depends on it: between requests the cores go idle, and a worker that has
@@ -47,7 +47,7 @@ public static partial class ThreadPoolSpin
         {
             (spins, source) = (fromEnvironment, $"{EnvironmentVariable}={environment} (hexadecimal)");
         }
-        else if (int.TryParse(runtimeSetting, NumberStyles.Integer, CultureInfo.InvariantCulture, out var fromSetting) && fromSetting >= 0)
+        else if (ParseSetting(runtimeSetting) is { } fromSetting)
         {
             (spins, source) = (fromSetting, $"{RuntimeSetting}={runtimeSetting}");
         }
@@ -64,6 +64,28 @@ public static partial class ThreadPoolSpin
 
     [LoggerMessage(EventId = 3100, Level = LogLevel.Information, Message = "Idle thread-pool workers spin {Spins} times for work before sleeping ({Source})")]
     private static partial void LogSpin(ILogger logger, int spins, string source);
+
+    // As the runtime reads a runtimeconfig value: "0x…" hexadecimal, another leading 0 octal, else decimal; negative or
+    // unparsable values are skipped.
+    private static int? ParseSetting(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        try
+        {
+            var value = text.StartsWith("0x", StringComparison.Ordinal) ? Convert.ToInt32(text[2..], 16)
+                : text.Length > 1 && text[0] == '0' ? Convert.ToInt32(text, 8)
+                : int.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            return value >= 0 ? value : null;
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+        {
+            return null;
+        }
+    }
 
     private static int? ParseHex(string? text)
     {

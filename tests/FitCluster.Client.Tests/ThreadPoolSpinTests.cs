@@ -32,6 +32,15 @@ public sealed class ThreadPoolSpinTests
     }
 
     [Theory]
+    [InlineData("010", 8)]     // a leading 0 is octal to the runtime
+    [InlineData("0x10", 16)]
+    [InlineData("0", 0)]
+    public void Resolve_RuntimeSetting_FollowsTheRuntimesNumberForms(string setting, int spins)
+    {
+        Assert.Equal(spins, ThreadPoolSpin.Resolve(null, setting).Spins);
+    }
+
+    [Theory]
     [InlineData("spin", null)]    // not hexadecimal: skipped
     [InlineData("-1", null)]
     [InlineData(null, "-5")]      // negative: skipped

@@ -40,20 +40,20 @@ public static class DatasetSource
                         $"'{dataDirectory}' does not hold the MovieLens-1M files (ratings.dat, users.dat, movies.dat).");
                 }
 
-                interactions = MovieLens1MLoader.Load(dataDirectory, new Progress<string>(log));
+                interactions = MovieLens1MLoader.Load(dataDirectory, new InlineProgress<string>(log));
                 log($"ml-1m: {interactions.UserCount:N0} users, {interactions.BehaviourItems.Length:N0} ratings, {interactions.ActiveItems.Length:N0} rated movies");
                 break;
             case "amazon-electronics" or "amazon-books":
                 var subset = dataset == "amazon-books" ? AmazonSubset.Books : AmazonSubset.Electronics;
                 interactions = AmazonLoader.Load(
                     RequireDirectory(dataset, dataDirectory, $"{AmazonLoader.ReviewsFileName(subset)} and {AmazonLoader.MetadataFileName(subset)} (plain or .gz)"),
-                    subset, new Progress<string>(log), cacheDirectory);
+                    subset, new InlineProgress<string>(log), cacheDirectory);
                 log($"{dataset}: {interactions.UserCount:N0} users, {interactions.BehaviourItems.Length:N0} reviews, {interactions.ActiveItems.Length:N0} reviewed items");
                 break;
             case "taobao":
                 var taobao = TaobaoLoader.Load(
                     RequireDirectory(dataset, dataDirectory, "raw_sample.csv, ad_feature.csv and user_profile.csv (plain or .gz)"),
-                    new Progress<string>(log), cacheDirectory);
+                    new InlineProgress<string>(log), cacheDirectory);
                 log($"taobao: {taobao.Log.UserCount:N0} users with clicks, {taobao.PageViews.Count:N0} page views, {taobao.Log.BehaviourItems.Length:N0} clicks, {taobao.Log.ItemVocabSize - 1:N0} ad groups");
                 return Report(taobao.Split(sampleOptions), watch, log);
             default:

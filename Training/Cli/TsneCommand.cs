@@ -105,7 +105,7 @@ public static class TsneCommand
         }
 
         var coordinates = Tsne.Embed(vectors, items.Length + metaSize, dim, options with { Perplexity = Math.Min(options.Perplexity, (items.Length + metaSize - 1) / 3.0) },
-            new Progress<string>(m => Console.Error.WriteLine($"[tsne] {m}")));
+            new InlineProgress<string>(m => Console.Error.WriteLine($"[tsne] {m}")));
         var points = new List<MapPoint>(items.Length + metaSize);
         for (var i = 0; i < items.Length; i++)
         {

@@ -34,6 +34,22 @@ public sealed class DatasetSourceTests : IDisposable
     }
 
     [Fact]
+    public void Load_LoaderProgress_ArrivesInOrderBeforeLoadReturns()
+    {
+        AmazonLoaderTests.WriteFiles(_directory.Path);
+        var lines = new List<string>();
+
+        DatasetSource.Load("amazon-electronics", _directory.Path, s_noValidation, lines.Add, Path.Combine(_directory.Path, "cache"));
+        var snapshot = lines.ToArray();
+        Thread.Sleep(50); // a report posted to the thread pool would land here
+
+        Assert.Equal(snapshot, lines);
+        Assert.True(snapshot.Length > 2, string.Join(" | ", snapshot)); // the loader's own lines came through
+        Assert.StartsWith("amazon-electronics: 3 users", snapshot[^2], StringComparison.Ordinal);
+        Assert.StartsWith("samples:", snapshot[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_Taobao_SplitsPageViewsByDay()
     {
         TaobaoLoaderTests.WriteFiles(_directory.Path);

@@ -9,7 +9,10 @@ public interface IModelCatalogGrain : IGrainWithStringKey
     [Alias("GetAsync")]
     ValueTask<ModelCatalog> GetAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Makes <paramref name="modelVersion"/> active after loading and warming it on this silo; fails when unknown or invalid.</summary>
+    /// <summary>
+    /// Makes <paramref name="modelVersion"/> active after loading, verifying and warming it; a version that is unknown or
+    /// fails its checks is refused in <see cref="ActivationResult.Error"/> (never as a fault) and nothing changes.
+    /// </summary>
     [Alias("ActivateAsync")]
-    ValueTask<ModelCatalog> ActivateAsync(string modelVersion, CancellationToken cancellationToken = default);
+    ValueTask<ActivationResult> ActivateAsync(string modelVersion, CancellationToken cancellationToken = default);
 }

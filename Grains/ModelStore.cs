@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Diagnostics;
-using System.Text.Json;
+using System.Globalization;
+using System.Text;
 using FitCluster.Grains.Interfaces;
 using FitCluster.Model;
 using FitCluster.Model.Artifacts;
@@ -13,87 +14,57 @@ namespace FitCluster.Grains;
 
 /// <summary>
 /// The model versions in <see cref="RankingOptions.ArtifactRoot"/> (the root itself when it is an exported artifact, and
-/// each sub-folder that is one; any folder name, the manifest names the version), loaded on first use and kept
-/// for the life of the silo; every grain on the silo shares them. A version that fails validation is reported with the
-/// artifact's own message and retried on the next request (an operator may fix the folder).
+/// each sub-folder that is one; any folder name, the manifest names the version). Only sealed folders exist for serving:
+/// a folder without its <c>SEALED</c> file (still being exported or copied) is never listed nor loaded. A version loads on
+/// first use with every check — seal, checksums, dimensions, finiteness, and its golden set re-scored — and is kept for the
+/// life of the silo; every grain on the silo shares it. A folder that fails is <em>refused</em>: listed with its reason,
+/// never served, and examined again only when its files change (so a repaired folder is served without a restart, and a
+/// broken one costs no re-reading per request).
 /// </summary>
 /// <remarks>Thread-safe singleton.</remarks>
 public sealed partial class ModelStore : IDisposable
 {
     private readonly RankingOptions _options;
     private readonly ILogger<ModelStore> _logger;
+    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, Lazy<LoadedModel>> _models = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string> _folders = new(StringComparer.Ordinal);
 
-    // Parsed manifests by path and write time: the catalog lists versions on every active-version refresh (each second
-    // per silo) and readiness probes do too; only a new or rewritten manifest is read and parsed again.
-    private readonly ConcurrentDictionary<string, (DateTime WrittenUtc, ModelManifest Manifest)> _manifests = new(StringComparer.Ordinal);
+    // Folder → what the last look at it found, keyed by the folder's fingerprint (file names, sizes, write times): a folder
+    // is inspected again only when it changes.
+    private readonly ConcurrentDictionary<string, FolderState> _folders = new(StringComparer.Ordinal);
+
+    // Folders seen without a seal, so that "waiting for the seal" is logged once per folder.
+    private readonly ConcurrentDictionary<string, byte> _unsealedLogged = new(StringComparer.Ordinal);
+    private readonly Lock _scanLock = new();
+    private Listing _listing = new([], [], ImmutableDictionary<string, string>.Empty, long.MinValue);
 
     /// <summary>Creates the store.</summary>
-    public ModelStore(IOptions<RankingOptions> options, ILogger<ModelStore> logger)
+    public ModelStore(IOptions<RankingOptions> options, ILogger<ModelStore> logger, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
     }
+
+    /// <summary>How long a scan of the artifact root is reused; requests naming unknown or refused versions never rescan more often.</summary>
+    public static TimeSpan ScanInterval { get; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The options in force.</summary>
     public RankingOptions Options => _options;
 
-    /// <summary>Every version folder with a readable manifest, newest first.</summary>
-    public ImmutableArray<ModelVersionInfo> ListVersions()
-    {
-        var versions = new List<ModelVersionInfo>();
-        // The root may itself be one exported artifact (./fit silo --artifact DIR) or hold one per sub-folder.
-        foreach (var folder in Directory.EnumerateDirectories(_options.ArtifactRoot).Prepend(_options.ArtifactRoot))
-        {
-            var path = Path.Combine(folder, ModelManifest.FileName);
-            if (!File.Exists(path))
-            {
-                continue;
-            }
+    /// <summary>Every servable version (sealed, not refused), newest first.</summary>
+    public ImmutableArray<ModelVersionInfo> ListVersions() => Scan().Available;
 
-            try
-            {
-                var written = File.GetLastWriteTimeUtc(path);
-                if (!_manifests.TryGetValue(path, out var cached) || cached.WrittenUtc != written)
-                {
-                    var parsed = JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(path), ArtifactJson.Options);
-                    if (parsed is null)
-                    {
-                        continue;
-                    }
+    /// <summary>Every sealed folder refused, with the reason.</summary>
+    public ImmutableArray<RefusedVersion> ListRefused() => Scan().Refused;
 
-                    cached = (written, parsed);
-                    _manifests[path] = cached;
-                }
-
-                var manifest = cached.Manifest;
-
-                if (_folders.TryGetValue(manifest.ModelVersion, out var known) && known != folder && Directory.Exists(known))
-                {
-                    LogDuplicateVersion(_logger, manifest.ModelVersion, known, folder);
-                    continue;
-                }
-
-                _folders[manifest.ModelVersion] = folder;
-                versions.Add(Describe(manifest));
-            }
-            catch (JsonException e)
-            {
-                LogUnreadableManifest(_logger, path, e.Message);
-            }
-        }
-
-        return [.. versions.OrderByDescending(v => v.CreatedUtc, StringComparer.Ordinal)];
-    }
-
-    /// <summary>Whether the store holds <paramref name="modelVersion"/> (rescans the folder when it is not known yet).</summary>
+    /// <summary>Whether <paramref name="modelVersion"/> is servable (rescans the root when it is not known yet).</summary>
     public bool Exists(string modelVersion) => FolderOf(modelVersion) is not null;
 
-    /// <summary>The loaded version, loading it on first use.</summary>
-    /// <exception cref="KeyNotFoundException">No such version in the store.</exception>
-    /// <exception cref="ArtifactException">The version's artifact is corrupt or inconsistent.</exception>
+    /// <summary>The loaded version, loading and verifying it on first use.</summary>
+    /// <exception cref="KeyNotFoundException">No sealed folder holds that version.</exception>
+    /// <exception cref="ArtifactException">The version's folder was refused; the message says why.</exception>
     public LoadedModel Get(string modelVersion)
     {
         if (_models.TryGetValue(modelVersion, out var loaded) && loaded.IsValueCreated)
@@ -101,7 +72,17 @@ public sealed partial class ModelStore : IDisposable
             return loaded.Value;
         }
 
-        var folder = FolderOf(modelVersion) ?? throw new KeyNotFoundException($"Model version '{modelVersion}' is not in the artifact store.");
+        var folder = FolderOf(modelVersion);
+        if (folder is null)
+        {
+            if (RefusalOf(modelVersion) is { } refused)
+            {
+                throw new ArtifactException($"Model version '{modelVersion}' is refused: {refused.Reason}");
+            }
+
+            throw new KeyNotFoundException($"Model version '{modelVersion}' is not in the artifact store.");
+        }
+
         var lazy = _models.GetOrAdd(modelVersion, v => new Lazy<LoadedModel>(() => Load(v, folder), LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
@@ -142,36 +123,230 @@ public sealed partial class ModelStore : IDisposable
             return null;
         }
 
-        if (_folders.TryGetValue(modelVersion, out var folder) && Directory.Exists(folder))
+        if (_listing.Folders.TryGetValue(modelVersion, out var folder) && Directory.Exists(folder))
         {
             return folder;
         }
 
-        ListVersions(); // a version exported after start-up: rescan
-        return _folders.TryGetValue(modelVersion, out folder) ? folder : null;
+        return Scan().Folders.TryGetValue(modelVersion, out folder) ? folder : null; // exported after the last scan
+    }
+
+    private RefusedVersion? RefusalOf(string modelVersion) => _listing.Refused.FirstOrDefault(r => r.ModelVersion == modelVersion);
+
+    // The root's folders as serving sees them, rescanned at most every ScanInterval.
+    private Listing Scan()
+    {
+        var listing = _listing;
+        var now = _time.GetTimestamp();
+        if (now < listing.Expires)
+        {
+            return listing;
+        }
+
+        lock (_scanLock)
+        {
+            if (_time.GetTimestamp() < _listing.Expires)
+            {
+                return _listing;
+            }
+
+            _listing = ScanNow();
+            return _listing;
+        }
+    }
+
+    private Listing ScanNow()
+    {
+        var available = new List<ModelVersionInfo>();
+        var refused = new List<RefusedVersion>();
+        var folders = new Dictionary<string, string>(StringComparer.Ordinal);
+        var root = _options.ArtifactRoot;
+        IEnumerable<string> candidates;
+        try
+        {
+            // The root may itself be one exported artifact (./fit silo --artifact DIR) or hold one per sub-folder; names
+            // starting with '.' (state) or ending in '.partial' (an export in progress) are never versions.
+            candidates = Directory.EnumerateDirectories(root)
+                .Where(f => !Path.GetFileName(f).StartsWith('.') && !f.EndsWith(".partial", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal).Prepend(root).ToList();
+        }
+        catch (IOException e)
+        {
+            LogUnreadableRoot(_logger, root, e.Message);
+            candidates = [];
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var folder in candidates)
+        {
+            seen.Add(folder);
+            var state = Examine(folder);
+            if (state is null)
+            {
+                continue;
+            }
+
+            if (state.Refusal is { } refusal)
+            {
+                refused.Add(refusal);
+                continue;
+            }
+
+            var manifest = state.Manifest!;
+            if (folders.TryGetValue(manifest.ModelVersion, out var first))
+            {
+                LogDuplicateVersion(_logger, manifest.ModelVersion, first, folder);
+                continue;
+            }
+
+            folders[manifest.ModelVersion] = folder;
+            available.Add(Describe(manifest));
+        }
+
+        foreach (var gone in _folders.Keys.Where(f => !seen.Contains(f)).ToList())
+        {
+            _folders.TryRemove(gone, out _);
+        }
+
+        var expires = _time.GetTimestamp() + (long)(ScanInterval.TotalSeconds * _time.TimestampFrequency);
+        return new Listing(
+            [.. available.OrderByDescending(v => v.CreatedUtc, StringComparer.Ordinal)],
+            [.. refused],
+            folders.ToImmutableDictionary(StringComparer.Ordinal),
+            expires);
+    }
+
+    // What a folder is now: null when it is no artifact or not sealed yet; refused; or servable (its manifest).
+    private FolderState? Examine(string folder)
+    {
+        string fingerprint;
+        try
+        {
+            fingerprint = Fingerprint(folder);
+        }
+        catch (IOException)
+        {
+            return null; // removed while scanning
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        if (_folders.TryGetValue(folder, out var known) && known.Fingerprint == fingerprint)
+        {
+            return known.Visible ? known : null;
+        }
+
+        var inspection = ModelArtifact.Inspect(folder);
+        FolderState state;
+        if (!inspection.Sealed)
+        {
+            var hasManifest = File.Exists(Path.Combine(folder, ModelManifest.FileName));
+            if (hasManifest && _unsealedLogged.TryAdd(folder, 0))
+            {
+                LogUnsealed(_logger, folder);
+            }
+
+            state = new FolderState(fingerprint, null, null, Visible: false);
+        }
+        else if (inspection.Problem is { } problem)
+        {
+            state = new FolderState(fingerprint, null, Refuse(folder, inspection.Manifest?.ModelVersion, problem), Visible: true);
+        }
+        else
+        {
+            _unsealedLogged.TryRemove(folder, out _);
+            if (known?.Refusal is not null)
+            {
+                LogReexamined(_logger, folder);
+            }
+
+            state = new FolderState(fingerprint, inspection.Manifest, null, Visible: true);
+        }
+
+        _folders[folder] = state;
+        return state.Visible ? state : null;
     }
 
     private LoadedModel Load(string modelVersion, string directory)
     {
         var watch = Stopwatch.StartNew();
-        var artifact = ModelArtifact.Load(directory, _options.VerifyChecksums);
-        if (artifact.ModelVersion != modelVersion)
+        string fingerprint;
+        try
         {
-            throw new ArtifactException($"{directory}: the manifest now names model version '{artifact.ModelVersion}', not '{modelVersion}'.");
+            fingerprint = Fingerprint(directory); // before reading: a change during loading shows as a new fingerprint
+        }
+        catch (IOException e)
+        {
+            throw new ArtifactException($"{directory}: {e.Message}", e);
         }
 
-        var ranker = new Ranker(artifact, new InferenceOptions { VerifyChecksums = _options.VerifyChecksums }) { MaxCandidates = _options.MaxCandidates };
-        var model = new LoadedModel(ranker, new ShardMap(artifact.Manifest.ItemKeys, _options.ShardCount));
-        LogLoaded(_logger, modelVersion, artifact.Items.Count, watch.ElapsedMilliseconds);
-        return model;
+        Ranker? ranker = null;
+        try
+        {
+            var artifact = ModelArtifact.Load(directory, _options.VerifyChecksums);
+            if (artifact.ModelVersion != modelVersion)
+            {
+                throw new ArtifactException($"{directory}: the manifest now names model version '{artifact.ModelVersion}', not '{modelVersion}'.");
+            }
+
+            ranker = new Ranker(artifact, new InferenceOptions { VerifyChecksums = _options.VerifyChecksums }) { MaxCandidates = _options.MaxCandidates };
+            var worst = _options.VerifyGolden ? GoldenCheck.Verify(ranker) : double.NaN;
+            var model = new LoadedModel(ranker, new ShardMap(artifact.Manifest.ItemKeys, _options.ShardCount));
+            LogLoaded(_logger, modelVersion, artifact.Items.Count, watch.ElapsedMilliseconds, worst);
+            return model;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            ranker?.Dispose();
+            var reason = e is ArtifactException ? e.Message : $"{directory}: {e.GetType().Name}: {e.Message}";
+            var refusal = Refuse(directory, modelVersion, reason);
+            _folders[directory] = new FolderState(fingerprint, null, refusal, Visible: true);
+            _listing = _listing with { Expires = long.MinValue }; // the next look lists it as refused
+            throw new ArtifactException($"Model version '{modelVersion}' is refused: {reason}", e);
+        }
     }
 
-    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Loaded model {ModelVersion} with {ItemCount} items in {ElapsedMs} ms")]
-    private static partial void LogLoaded(ILogger logger, string modelVersion, int itemCount, long elapsedMs);
+    private RefusedVersion Refuse(string folder, string? modelVersion, string reason)
+    {
+        LogRefused(_logger, folder, modelVersion ?? "(unknown)", reason);
+        var name = folder == _options.ArtifactRoot ? "." : Path.GetFileName(folder);
+        return new RefusedVersion(name, modelVersion, reason, _time.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+    }
+
+    // Names, sizes and write times of the folder's files: any copy, edit or repair changes it.
+    private static string Fingerprint(string folder)
+    {
+        var builder = new StringBuilder();
+        foreach (var file in new DirectoryInfo(folder).EnumerateFiles().OrderBy(f => f.Name, StringComparer.Ordinal))
+        {
+            builder.Append(file.Name).Append('\0').Append(file.Length).Append('\0').Append(file.LastWriteTimeUtc.Ticks).Append('\n');
+        }
+
+        return builder.ToString();
+    }
+
+    private sealed record FolderState(string Fingerprint, ModelManifest? Manifest, RefusedVersion? Refusal, bool Visible);
+
+    private sealed record Listing(
+        ImmutableArray<ModelVersionInfo> Available, ImmutableArray<RefusedVersion> Refused, ImmutableDictionary<string, string> Folders, long Expires);
+
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Loaded model {ModelVersion} with {ItemCount} items in {ElapsedMs} ms; golden set reproduced within {GoldenMaxDifference:G3}")]
+    private static partial void LogLoaded(ILogger logger, string modelVersion, int itemCount, long elapsedMs, double goldenMaxDifference);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Model version {ModelVersion} is in both {Folder} and {Duplicate}; serving {Folder}")]
     private static partial void LogDuplicateVersion(ILogger logger, string modelVersion, string folder, string duplicate);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Ignoring unreadable manifest {Path}: {Reason}")]
-    private static partial void LogUnreadableManifest(ILogger logger, string path, string reason);
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Refused artifact folder {Folder} (model version {ModelVersion}): {Reason}; it is examined again when its files change")]
+    private static partial void LogRefused(ILogger logger, string folder, string modelVersion, string reason);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Artifact folder {Folder} has no SEALED file yet (being exported or copied): not served until it is sealed")]
+    private static partial void LogUnsealed(ILogger logger, string folder);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Artifact folder {Folder} changed since it was refused: examining it again")]
+    private static partial void LogReexamined(ILogger logger, string folder);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "The artifact root {Root} cannot be read: {Reason}")]
+    private static partial void LogUnreadableRoot(ILogger logger, string root, string reason);
 }

@@ -50,7 +50,7 @@ public sealed partial class RankingGrain(
             }
             catch (ArtifactException e)
             {
-                return Refuse("model_unavailable", $"Model version '{version}' cannot be served: {e.Message}");
+                return Refuse("model_refused", e.Message, version);
             }
 
             activity?.SetTag("model_version", version);
@@ -59,6 +59,12 @@ public sealed partial class RankingGrain(
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return Refuse("timeout", $"The request did not finish within {options.RequestTimeout.TotalMilliseconds:F0} ms.");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A shard or tower call failed (its silo died, or could not load the version): a clear, retryable refusal, never
+            // a fault whose exception type the caller may not be able to read.
+            return Refuse("shard_unavailable", $"Part of the cluster could not serve the request ({e.GetType().Name}: {e.Message}); retry shortly.");
         }
     }
 

@@ -43,7 +43,11 @@ public sealed class RankingOptions
     /// <summary>How long a silo trusts its cached copy of the active model version. Default 1 s.</summary>
     public TimeSpan ActiveVersionCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The version to activate when the catalog has none stored; null for the newest by creation time.</summary>
+    /// <summary>
+    /// The version the catalog activates (and stores) when it has none stored, i.e. on the cluster's first start; null for
+    /// the newest servable version at that moment. Once a version is stored, only an activation changes it: a folder copied
+    /// in later never becomes active by itself.
+    /// </summary>
     public string? DefaultModelVersion { get; set; }
 
     /// <summary>
@@ -54,4 +58,10 @@ public sealed class RankingOptions
 
     /// <summary>Whether loading verifies every artifact file's SHA-256. Default true.</summary>
     public bool VerifyChecksums { get; set; } = true;
+
+    /// <summary>
+    /// Whether loading re-scores the artifact's golden set (the trainer's scores) and refuses a version that does not
+    /// reproduce it within the manifest's tolerance, before it can serve or be activated. Default true.
+    /// </summary>
+    public bool VerifyGolden { get; set; } = true;
 }

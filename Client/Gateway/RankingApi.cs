@@ -44,13 +44,7 @@ public static class RankingApi
 
         if (response.Error is { } error)
         {
-            var status = error.Code switch
-            {
-                "invalid_request" or "unknown_model_version" => StatusCodes.Status400BadRequest,
-                "timeout" => StatusCodes.Status504GatewayTimeout,
-                _ => StatusCodes.Status503ServiceUnavailable,
-            };
-            return TypedResults.Problem(error.Message, statusCode: status, title: error.Code, extensions: new Dictionary<string, object?> { ["code"] = error.Code });
+            return ProblemOf(error, StatusCodes.Status400BadRequest);
         }
 
         var t = response.Timings;
@@ -97,17 +91,34 @@ public static class RankingApi
 
     private static async Task<Results<Ok<ModelCatalog>, ProblemHttpResult>> ActivateAsync(string version, IGrainFactory grains, CancellationToken cancellationToken)
     {
+        ActivationResult result;
         try
         {
-            return TypedResults.Ok(await grains.GetGrain<IModelCatalogGrain>("default").ActivateAsync(version, cancellationToken));
-        }
-        catch (ArgumentException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "cannot_activate");
+            result = await grains.GetGrain<IModelCatalogGrain>("default").ActivateAsync(version, cancellationToken);
         }
         catch (Exception e) when (IsClusterUnavailable(e))
         {
             return Unavailable(e);
         }
+
+        return result.Error is { } error ? ProblemOf(error, StatusCodes.Status404NotFound) : TypedResults.Ok(result.Catalog!);
     }
+
+    /// <summary>
+    /// The HTTP status of a refusal code, the same at every door: bad input 400, an unknown version
+    /// <paramref name="unknownVersionStatus"/> (400 when a request names it, 404 when it is to be activated), a version that
+    /// failed its artifact checks 409, a deadline 504, anything retryable 503.
+    /// </summary>
+    public static int StatusOf(string code, int unknownVersionStatus = StatusCodes.Status400BadRequest) => code switch
+    {
+        "invalid_request" => StatusCodes.Status400BadRequest,
+        "unknown_model_version" => unknownVersionStatus,
+        "model_refused" => StatusCodes.Status409Conflict,
+        "timeout" => StatusCodes.Status504GatewayTimeout,
+        _ => StatusCodes.Status503ServiceUnavailable,
+    };
+
+    private static ProblemHttpResult ProblemOf(RankError error, int unknownVersionStatus) => TypedResults.Problem(
+        error.Message, statusCode: StatusOf(error.Code, unknownVersionStatus), title: error.Code,
+        extensions: new Dictionary<string, object?> { ["code"] = error.Code });
 }

@@ -73,11 +73,15 @@ public sealed class ModelArtifact
     public string PathOf(string file) => Path.Combine(Directory, file);
 
     /// <summary>Loads and validates the artifact in <paramref name="directory"/>.</summary>
-    /// <exception cref="ArtifactException">Anything is missing, corrupt or inconsistent.</exception>
-    public static ModelArtifact Load(string directory, bool verifyChecksums = true)
+    /// <param name="directory">The artifact folder.</param>
+    /// <param name="verifyChecksums">Whether every file's SHA-256 is checked (sizes always are).</param>
+    /// <param name="requireSeal">Whether the folder must carry a <c>SEALED</c> file matching the manifest's bytes (default);
+    /// only <c>./fit seal</c> reads an unsealed folder, to seal it once it has proved whole.</param>
+    /// <exception cref="ArtifactException">Anything is missing, corrupt, unsealed or inconsistent.</exception>
+    public static ModelArtifact Load(string directory, bool verifyChecksums = true, bool requireSeal = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        var manifest = ReadManifest(directory);
+        var manifest = ReadManifest(directory, requireSeal);
         CheckFiles(directory, manifest, verifyChecksums);
         CheckDims(directory, manifest);
         var items = ItemTable.Read(Path.Combine(directory, manifest.ItemTable.File));
@@ -101,26 +105,85 @@ public sealed class ModelArtifact
 
     /// <summary>
     /// Completes an artifact folder: fills <see cref="ModelManifest.Files"/> with the SHA-256 and size of every other
-    /// file in <paramref name="directory"/> and writes <c>manifest.json</c> last.
+    /// file in <paramref name="directory"/>, writes <c>manifest.json</c>, and last the <c>SEALED</c> file that covers the
+    /// manifest's own bytes (<see cref="ArtifactSeal"/>). Each is flushed to disk before the next is written.
     /// </summary>
     public static ModelManifest Seal(string directory, ModelManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
+        File.Delete(Path.Combine(directory, ArtifactSeal.FileName)); // an old seal never vouches for the new manifest
         var files = new SortedDictionary<string, FileEntry>(StringComparer.Ordinal);
         foreach (var path in System.IO.Directory.EnumerateFiles(directory))
         {
             var name = Path.GetFileName(path);
-            if (name != ModelManifest.FileName)
+            if (name is not (ModelManifest.FileName or ArtifactSeal.FileName) && !name.EndsWith(".tmp", StringComparison.Ordinal))
             {
                 files[name] = new FileEntry(Sha256(path), new FileInfo(path).Length);
             }
         }
 
         var sealedManifest = manifest with { Files = files };
-        var temporary = Path.Combine(directory, ModelManifest.FileName + ".tmp");
-        File.WriteAllText(temporary, JsonSerializer.Serialize(sealedManifest, ArtifactJson.Options));
-        File.Move(temporary, Path.Combine(directory, ModelManifest.FileName), overwrite: true);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(sealedManifest, ArtifactJson.Options);
+        ArtifactSeal.WriteDurably(Path.Combine(directory, ModelManifest.FileName), bytes);
+        ArtifactSeal.Write(directory, bytes);
         return sealedManifest;
+    }
+
+    /// <summary>
+    /// Seals a complete artifact folder that has no <c>SEALED</c> file (exported by a build older than sealing): loads it
+    /// with every check (checksums, dimensions, values) and writes the seal of its manifest as it is.
+    /// </summary>
+    /// <exception cref="ArtifactException">The folder is not a complete, valid artifact, or is sealed already.</exception>
+    public static ModelArtifact SealExisting(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (ArtifactSeal.Read(directory) is not null)
+        {
+            throw new ArtifactException($"{directory}: already sealed.");
+        }
+
+        var bytes = File.ReadAllBytes(Path.Combine(directory, ModelManifest.FileName));
+        var artifact = Load(directory, verifyChecksums: true, requireSeal: false);
+        ArtifactSeal.Write(directory, bytes);
+        return artifact;
+    }
+
+    /// <summary>
+    /// The cheap checks serving runs whenever it lists versions: the folder is sealed, the manifest's bytes match the seal
+    /// and parse, and every file the manifest lists exists with its size. No file is hashed but the manifest.
+    /// </summary>
+    /// <returns>The manifest, or null with the reason; <see cref="ArtifactInspection.Sealed"/> is false for an unfinished folder.</returns>
+    public static ArtifactInspection Inspect(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        try
+        {
+            if (ArtifactSeal.Read(directory) is null)
+            {
+                return new ArtifactInspection(null, $"{directory}: no {ArtifactSeal.FileName} file (still being written or copied).", Sealed: false);
+            }
+
+            var manifest = ReadManifest(directory, requireSeal: true);
+            foreach (var (name, entry) in manifest.Files)
+            {
+                var info = new FileInfo(Path.Combine(directory, name));
+                if (!info.Exists || info.Length != entry.Bytes)
+                {
+                    return new ArtifactInspection(manifest,
+                        $"{directory}: '{name}' is {(info.Exists ? $"{info.Length:N0} bytes, the manifest says {entry.Bytes:N0}" : "missing")}.", Sealed: true);
+                }
+            }
+
+            return new ArtifactInspection(manifest, null, Sealed: true);
+        }
+        catch (ArtifactException e)
+        {
+            return new ArtifactInspection(null, e.Message, Sealed: true);
+        }
+        catch (IOException e)
+        {
+            return new ArtifactInspection(null, $"{directory}: {e.Message}", Sealed: true);
+        }
     }
 
     /// <summary>SHA-256 of a file, lowercase hex.</summary>
@@ -130,7 +193,7 @@ public sealed class ModelArtifact
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    private static ModelManifest ReadManifest(string directory)
+    private static ModelManifest ReadManifest(string directory, bool requireSeal)
     {
         var path = Path.Combine(directory, ModelManifest.FileName);
         if (!File.Exists(path))
@@ -138,10 +201,20 @@ public sealed class ModelArtifact
             throw new ArtifactException($"{directory}: no {ModelManifest.FileName}; this is not a FitCluster model artifact.");
         }
 
+        // One read: the bytes checked against the seal are the bytes parsed.
+        var bytes = File.ReadAllBytes(path);
+        if (requireSeal)
+        {
+            var seal = ArtifactSeal.Read(directory) ?? throw new ArtifactException(
+                $"{directory}: no {ArtifactSeal.FileName} file: the folder is unfinished (still being exported or copied), or was exported by a " +
+                "build older than sealing (`./fit seal DIR` verifies a complete one and seals it).");
+            seal.Verify(directory, bytes);
+        }
+
         ModelManifest? manifest;
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            using var document = JsonDocument.Parse(bytes);
             if (document.RootElement.ValueKind != JsonValueKind.Object
                 || !document.RootElement.TryGetProperty("format_version", out var version) || version.ValueKind != JsonValueKind.Number)
             {

@@ -103,12 +103,15 @@ public sealed class RankingGrainTests(ClusterFixture fixture)
         var before = await catalog.GetAsync(TestContext.Current.CancellationToken);
         Assert.Equal(["fit-test-1", "two-tower-test-1"], before.Versions.Select(v => v.ModelVersion).Order());
         Assert.Equal("fit-test-1", before.ActiveVersion);
-        await Assert.ThrowsAsync<ArgumentException>(async () => await catalog.ActivateAsync("missing", TestContext.Current.CancellationToken));
+        var missing = await catalog.ActivateAsync("missing", TestContext.Current.CancellationToken);
+        Assert.Null(missing.Catalog);
+        Assert.Equal("unknown_model_version", missing.Error?.Code);
 
         var after = await catalog.ActivateAsync("two-tower-test-1", TestContext.Current.CancellationToken);
         try
         {
-            Assert.Equal("two-tower-test-1", after.ActiveVersion);
+            Assert.Null(after.Error);
+            Assert.Equal("two-tower-test-1", after.Catalog?.ActiveVersion);
         }
         finally
         {

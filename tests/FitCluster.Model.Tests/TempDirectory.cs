@@ -7,7 +7,7 @@ public sealed class TempDirectory : IDisposable
 
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fitcluster-model-tests-" + Guid.NewGuid().ToString("N"));
 
-    public string Combine(string name) => System.IO.Path.Combine(Path, name);
+    public string Combine(params string[] names) => System.IO.Path.Combine([Path, .. names]);
 
     public void Dispose()
     {

@@ -24,7 +24,7 @@ public static class TestArtifact
         SequenceLength, ItemCount, AttentionHidden: [], TowerHidden: [12, 10]);
 
     /// <summary>Writes a FIT artifact into <paramref name="directory"/> and returns its tensors.</summary>
-    public static IReadOnlyDictionary<string, NamedTensor> WriteFit(string directory, int seed = 1, bool half = false, int metaSize = 5)
+    public static IReadOnlyDictionary<string, NamedTensor> WriteFit(string directory, int seed = 1, bool half = false, int metaSize = 5, string? version = null, string? createdUtc = null)
     {
         var dims = FitDims(metaSize);
         var random = new Random(seed);
@@ -60,11 +60,11 @@ public static class TestArtifact
 
         var heads = Values(random, ItemCount * dims.ItemHeadSize);
         var table = half ? ItemTable.FromSingleAsHalf(2, 6, n, queryIndex, heads) : ItemTable.FromSingle(2, 6, n, queryIndex, heads);
-        return Write(directory, "fit", dims, tensors, table);
+        return Write(directory, "fit", dims, tensors, table, version, createdUtc);
     }
 
     /// <summary>Writes a Two-Tower artifact into <paramref name="directory"/> and returns its tensors.</summary>
-    public static IReadOnlyDictionary<string, NamedTensor> WriteTwoTower(string directory, int seed = 2)
+    public static IReadOnlyDictionary<string, NamedTensor> WriteTwoTower(string directory, int seed = 2, string? version = null)
     {
         var dims = TwoTowerDims();
         var random = new Random(seed);
@@ -77,14 +77,14 @@ public static class TestArtifact
         tensors.Add(new NamedTensor("two_tower.scale", [1], [4.5f]));
         var heads = Values(random, ItemCount * 10);
         var table = ItemTable.FromSingle(1, 10, 1, new ushort[ItemCount], heads);
-        return Write(directory, "two-tower", dims, tensors, table);
+        return Write(directory, "two-tower", dims, tensors, table, version, null);
     }
 
     public static string ItemKey(int row) => $"m{row + 1}";
 
     public static Dictionary<string, string> User(int id, string gender = "F") => new() { ["user_id"] = $"u{id}", ["gender"] = gender };
 
-    private static Dictionary<string, NamedTensor> Write(string directory, string kind, ModelDims dims, List<NamedTensor> tensors, ItemTable table)
+    private static Dictionary<string, NamedTensor> Write(string directory, string kind, ModelDims dims, List<NamedTensor> tensors, ItemTable table, string? version, string? createdUtc)
     {
         Directory.CreateDirectory(directory);
         table.Write(Path.Combine(directory, "item_table.bin"));
@@ -95,10 +95,10 @@ public static class TestArtifact
         var manifest = new ModelManifest
         {
             FormatVersion = ModelManifest.CurrentFormatVersion,
-            ModelVersion = $"{kind}-test-1",
+            ModelVersion = version ?? $"{kind}-test-1",
             ModelKind = kind,
             ModelName = kind,
-            CreatedUtc = "2026-11-24T00:00:00Z",
+            CreatedUtc = createdUtc ?? "2026-11-24T00:00:00Z",
             Dataset = "test",
             Metrics = new Dictionary<string, double> { ["test_auc"] = 0.5 },
             Dims = dims,
@@ -119,8 +119,29 @@ public static class TestArtifact
             Verification = new Dictionary<string, double>(),
             Files = new Dictionary<string, FileEntry>(),
         };
-        ModelArtifact.Seal(directory, manifest);
+        manifest = ModelArtifact.Seal(directory, manifest);
+
+        // The golden set: these weights' own scores for a few users (serving re-scores it on load, as for a real export).
+        var golden = GoldenRequests(directory);
+        File.WriteAllText(Path.Combine(directory, "golden.json"), JsonSerializer.Serialize(golden, ArtifactJson.Options));
+        ModelArtifact.Seal(directory, manifest with { Golden = manifest.Golden with { Pairs = golden.Requests.Sum(r => r.Candidates.Count) } });
         return tensors.ToDictionary(t => t.Name);
+    }
+
+    private static GoldenSet GoldenRequests(string directory)
+    {
+        using var ranker = new FitCluster.Model.Ranking.Ranker(ModelArtifact.Load(directory, verifyChecksums: false, requireSeal: false));
+        var requests = new List<GoldenRequest>();
+        for (var u = 1; u <= 3; u++)
+        {
+            var user = User(u, u % 2 == 0 ? "M" : "F");
+            string[] behaviours = [ItemKey(u), ItemKey(u + 7), ItemKey(u + 20)];
+            var candidates = Enumerable.Range(0, 12).Select(c => ItemKey(((u * 5) + (c * 3)) % ItemCount)).Distinct().ToArray();
+            var scores = ranker.ScoreAll(new FitCluster.Model.Ranking.RankQuery(user, behaviours, candidates, candidates.Length));
+            requests.Add(new GoldenRequest(user, behaviours, candidates, scores));
+        }
+
+        return new GoldenSet(requests);
     }
 
     private static void AddEmbeddings(List<NamedTensor> tensors, Random random, ModelDims dims)

@@ -22,6 +22,13 @@ public sealed partial class ModelCatalogGrain(
     {
         var versions = store.ListVersions();
         var active = state.State.ActiveVersion;
+        if (active is not null && !store.Exists(active) && !store.ListRefused().Any(r => r.ModelVersion == active))
+        {
+            // The stored version's folder is gone (a refused one stays active: its requests say why, until an operator acts).
+            LogActiveVersionGone(logger, active);
+            active = null;
+        }
+
         if (active is null)
         {
             // First start: nothing stored yet. Choose once and store it, so the choice survives restarts and new folders.
@@ -83,6 +90,9 @@ public sealed partial class ModelCatalogGrain(
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "No active model version was stored: activated {ModelVersion} (first start)")]
     private static partial void LogFirstActivation(ILogger logger, string modelVersion);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "The stored active model version {ModelVersion} is no longer in the artifact store: choosing again as at first start")]
+    private static partial void LogActiveVersionGone(ILogger logger, string modelVersion);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Activation refused ({Code}): {Reason}")]
     private static partial void LogActivationRefused(ILogger logger, string code, string reason);

@@ -36,4 +36,11 @@ public sealed class ClusterHostingOptions
     /// (<c>./fit gateway</c>) stays available for front ends that scale apart from the silos. Default true.
     /// </summary>
     public bool HttpApi { get; set; } = true;
+
+    /// <summary>
+    /// Localhost clustering (the embedded default, no external store): the folder where grain state — the active model
+    /// version — is kept in files, so that it survives kill -9 and restarts. Empty (default): <c>.fitcluster-state</c>
+    /// inside <c>Ranking:ArtifactRoot</c>. A folder that cannot be written makes the silo keep state in memory and say so at start.
+    /// </summary>
+    public string? StateDirectory { get; set; }
 }

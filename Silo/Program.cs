@@ -12,6 +12,7 @@ var app = builder.Build();
 app.MapSiloHealthChecks();
 app.MapSiloHttpApi();
 ThreadPoolSpin.Report(app.Logger);
+app.ReportEmbeddedStorage();
 try
 {
     app.Run();

@@ -39,7 +39,7 @@ public static class SiloHostingExtensions
                     break;
                 default:
                     silo.UseLocalhostClustering(hosting.SiloPort, hosting.GatewayPort, new IPEndPoint(IPAddress.Loopback, hosting.PrimarySiloPort));
-                    silo.AddMemoryGrainStorage(RankingServiceCollectionExtensions.StorageName);
+                    silo.AddEmbeddedGrainStorage(hosting, builder.Configuration[$"{RankingOptions.SectionName}:{nameof(RankingOptions.ArtifactRoot)}"]);
                     break;
             }
         });

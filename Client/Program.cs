@@ -5,5 +5,6 @@ var root = new RootCommand("FitCluster client: the HTTP gateway, and ranking fro
 {
     RankCommand.Create(),
     GatewayCommand.Create(),
+    SealCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -24,6 +24,7 @@ public sealed class GoldenCheckTests
     [Theory]
     [InlineData("feature label", "serving scores")]
     [InlineData("item key", "serving scores NaN")]
+    [InlineData("tensor offset", "serving scores")]
     public void Verify_ConsistentlyResealedEdit_IsRefused(string edit, string expected)
     {
         using var temp = new TempDirectory();

@@ -58,7 +58,7 @@ public static class GatewayHostingExtensions
                 context.ProblemDetails.Status = bad.StatusCode;
                 context.ProblemDetails.Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1";
                 context.ProblemDetails.Title = "The request body is not valid JSON for this endpoint.";
-                context.ProblemDetails.Detail = bad.InnerException is { } inner ? $"{bad.Message} {inner.Message}" : bad.Message;
+                context.ProblemDetails.Detail = MalformedRequestHandler.Describe(bad);
             }
         });
         // A body the endpoint cannot read is the client's mistake: its 4xx, and a rate-limited warning without stack trace.

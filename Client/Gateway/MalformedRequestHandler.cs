@@ -22,8 +22,7 @@ public sealed partial class MalformedRequestHandler(IProblemDetailsService probl
         var cause = $"{bad.StatusCode} {httpContext.Request.Path} {(bad.InnerException ?? bad).GetType().Name}";
         if (throttle.ShouldLog(cause, out var suppressed))
         {
-            LogMalformed(logger, httpContext.Request.Method, httpContext.Request.Path, bad.StatusCode,
-                bad.InnerException is { } inner ? $"{bad.Message} {inner.Message}" : bad.Message, suppressed, throttle.Interval.TotalSeconds);
+            LogMalformed(logger, httpContext.Request.Method, httpContext.Request.Path, bad.StatusCode, Describe(bad), suppressed, throttle.Interval.TotalSeconds);
         }
 
         httpContext.Response.StatusCode = bad.StatusCode;
@@ -35,6 +34,25 @@ public sealed partial class MalformedRequestHandler(IProblemDetailsService probl
             ProblemDetails = { Status = bad.StatusCode },
         });
         return true;
+    }
+
+    /// <summary>
+    /// What is wrong, from the whole chain of causes: the JSON reader's "could not be converted to System.String" names
+    /// the field, its inner exception the problem (invalid UTF-8, an unpaired surrogate).
+    /// </summary>
+    public static string Describe(BadHttpRequestException bad)
+    {
+        ArgumentNullException.ThrowIfNull(bad);
+        var messages = new List<string>();
+        for (Exception? e = bad; e is not null && messages.Count < 4; e = e.InnerException)
+        {
+            if (!messages.Contains(e.Message, StringComparer.Ordinal))
+            {
+                messages.Add(e.Message);
+            }
+        }
+
+        return string.Join(" ", messages);
     }
 
     [LoggerMessage(EventId = 4000, Level = LogLevel.Warning,

@@ -84,6 +84,31 @@ public sealed class MalformedRequestTests
         Assert.DoesNotContain(host.Logs.Entries, e => e.Level >= LogLevel.Error);
     }
 
+    public static TheoryData<byte[], string> BadTextInLists => new()
+    {
+        { Bytes("{\"user\": {\"user_id\": \"u1\"}, \"candidates\": [\"m1\", \"m", [0xFF, 0xFE], "\"], \"k\": 1}"), "$.candidates[1]" },
+        { Bytes("{\"user\": {\"user_id\": \"u1\"}, \"candidates\": [\"m1\", \"\\ud800\"], \"k\": 1}", [], ""), "$.candidates[1]" },
+        { Bytes("{\"user\": {\"user_id\": \"u1\"}, \"behaviours\": [\"\\ud800\"], \"candidates\": [\"m1\"], \"k\": 1}", [], ""), "$.behaviours[0]" },
+        { Bytes("{\"user\": {\"user_id\": \"u1\"}, \"candidates\": [\"m1\"], \"k\": 1, \"model_version\": \"v", [0xC3], "\"}"), "$.model_version" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadTextInLists))]
+    public async Task IdThatIsNotText_400NamingThePathAndTheProblem(byte[] body, string path)
+    {
+        await using var host = await ApiHost.StartAsync();
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        using var response = await host.Http.PostAsync(new Uri("v1/rank", UriKind.Relative), content, TestContext.Current.CancellationToken);
+
+        var problem = await AdminAuthenticationTests.ProblemAsync(response, HttpStatusCode.BadRequest);
+        var detail = problem.GetProperty("detail").GetString();
+        Assert.Contains(path, detail, StringComparison.Ordinal);
+        Assert.Contains("UTF", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Logs.Entries, e => e.Level >= LogLevel.Error);
+    }
+
     private static byte[] Bytes(string before, byte[] raw, string after) => [.. Encoding.UTF8.GetBytes(before), .. raw, .. Encoding.UTF8.GetBytes(after)];
 
     private static List<CapturedLogs.Entry> Malformed(ApiHost host) => [.. host.Logs.Entries.Where(e => e.EventId == 4000)];

@@ -6,5 +6,7 @@ var root = new RootCommand("FitCluster client: the HTTP gateway, and ranking fro
     RankCommand.Create(),
     GatewayCommand.Create(),
     SealCommand.Create(),
+    AdminCommands.Models(),
+    AdminCommands.Activate(),
 };
 return root.Parse(args).Invoke();

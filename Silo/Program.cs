@@ -22,5 +22,12 @@ catch (Microsoft.Extensions.Options.OptionsValidationException e)
     Console.Error.WriteLine($"fitcluster silo: invalid configuration: {string.Join(" ", e.Failures)}");
     return 2;
 }
+catch (AggregateException e) when (e.InnerExceptions.All(x => x is Microsoft.Extensions.Options.OptionsValidationException))
+{
+    // Several option sets failed at once (e.g. Cluster and Admin): every problem of each.
+    var failures = e.InnerExceptions.OfType<Microsoft.Extensions.Options.OptionsValidationException>().SelectMany(x => x.Failures);
+    Console.Error.WriteLine($"fitcluster silo: invalid configuration: {string.Join(" ", failures)}");
+    return 2;
+}
 
 return 0;

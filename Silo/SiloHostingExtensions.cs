@@ -69,7 +69,7 @@ public static class SiloHostingExtensions
 
     /// <summary>
     /// Adds the gateway's HTTP API to the silo when <c>Cluster:HttpApi</c> is on (the default). Its request limits are
-    /// the silo's <c>Ranking</c> limits, so one process never has two sets.
+    /// the silo's <c>Ranking</c> limits and request timeout, so one process never has two sets.
     /// </summary>
     public static WebApplicationBuilder AddSiloHttpApi(this WebApplicationBuilder builder)
     {
@@ -85,6 +85,7 @@ public static class SiloHostingExtensions
             gateway.MaxCandidates = ranking.Value.MaxCandidates;
             gateway.MaxK = ranking.Value.MaxK;
             gateway.MaxBehaviours = ranking.Value.MaxBehaviours;
+            gateway.RequestTimeout = ranking.Value.RequestTimeout;
         });
         return builder;
     }

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FitCluster.Grains.Interfaces;
@@ -29,10 +30,30 @@ public sealed class FitClusterHttpClient(HttpClient http)
         return (await response.Content.ReadFromJsonAsync<ModelCatalog>(Json, cancellationToken))!;
     }
 
-    /// <summary>Activates a model version (rollout).</summary>
-    public async Task<ModelCatalog> ActivateAsync(string modelVersion, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The admin token sent by <see cref="ActivateAsync(string, CancellationToken)"/> (and future state-changing calls)
+    /// as <c>Authorization: Bearer</c>; null to send none. Set once, when the client is made.
+    /// </summary>
+    public string? AdminToken { get; init; }
+
+    /// <summary>
+    /// Activates a model version (rollout) with <see cref="AdminToken"/>; throws <see cref="FitClusterApiException"/>
+    /// with the server's problem on 401 (no or a wrong token), 403 (admin disabled on the server) and other errors.
+    /// </summary>
+    public Task<ModelCatalog> ActivateAsync(string modelVersion, CancellationToken cancellationToken = default) =>
+        ActivateAsync(modelVersion, AdminToken, cancellationToken);
+
+    /// <summary>Activates a model version (rollout) with <paramref name="adminToken"/> as the bearer credential.</summary>
+    public async Task<ModelCatalog> ActivateAsync(string modelVersion, string? adminToken, CancellationToken cancellationToken = default)
     {
-        using var response = await http.PostAsync(new Uri($"v1/models/{Uri.EscapeDataString(modelVersion)}/activate", UriKind.Relative), null, cancellationToken);
+        ArgumentNullException.ThrowIfNull(modelVersion);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"v1/models/{Uri.EscapeDataString(modelVersion)}/activate", UriKind.Relative));
+        if (!string.IsNullOrEmpty(adminToken))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
+        }
+
+        using var response = await http.SendAsync(request, cancellationToken);
         await ThrowOnErrorAsync(response, cancellationToken);
         return (await response.Content.ReadFromJsonAsync<ModelCatalog>(Json, cancellationToken))!;
     }

@@ -22,7 +22,17 @@ public static class GatewayCommand
             builder.AddFitClusterGateway();
             await using var app = builder.Build();
             app.MapFitClusterGateway();
-            await app.RunAsync(cancellationToken);
+            try
+            {
+                await app.RunAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is Microsoft.Extensions.Options.OptionsValidationException or AggregateException { InnerExceptions: [Microsoft.Extensions.Options.OptionsValidationException, ..] })
+            {
+                var failures = e is AggregateException all ? all.InnerExceptions.OfType<Microsoft.Extensions.Options.OptionsValidationException>().SelectMany(x => x.Failures) : ((Microsoft.Extensions.Options.OptionsValidationException)e).Failures;
+                parse.InvocationConfiguration.Error.WriteLine($"fitcluster gateway: invalid configuration: {string.Join(" ", failures)}");
+                return 2;
+            }
+
             return 0;
         });
         return command;

@@ -8,6 +8,9 @@ namespace FitCluster.Client.Gateway;
 /// <summary>Wires the gateway: options, the Orleans client, JSON, OpenAPI and problem details.</summary>
 public static class GatewayHostingExtensions
 {
+    /// <summary>How much longer than <see cref="GatewayOptions.RequestTimeout"/> the gateway's Orleans client waits for any response.</summary>
+    public static readonly TimeSpan ResponseTimeoutMargin = TimeSpan.FromSeconds(1);
+
     /// <summary>Adds the gateway's services to a web application builder: the HTTP API and an Orleans client of the cluster.</summary>
     public static WebApplicationBuilder AddFitClusterGateway(this WebApplicationBuilder builder)
     {
@@ -16,6 +19,9 @@ public static class GatewayHostingExtensions
         builder.AddFitClusterHttpApi();
         builder.UseOrleansClient(client =>
         {
+            // A call to a silo that died mid-request is abandoned at the request's deadline; nothing waits Orleans'
+            // default 30 s for an answer that cannot come.
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.RequestTimeout + ResponseTimeoutMargin);
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = options.ClusterId;
@@ -52,23 +58,36 @@ public static class GatewayHostingExtensions
                 context.ProblemDetails.Status = bad.StatusCode;
                 context.ProblemDetails.Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1";
                 context.ProblemDetails.Title = "The request body is not valid JSON for this endpoint.";
-                context.ProblemDetails.Detail = bad.InnerException is { } inner ? $"{bad.Message} {inner.Message}" : bad.Message;
+                context.ProblemDetails.Detail = MalformedRequestHandler.Describe(bad);
             }
         });
-        builder.Services.AddOpenApi();
+        // A body the endpoint cannot read is the client's mistake: its 4xx, and a rate-limited warning without stack trace.
+        builder.Services.AddExceptionHandler<MalformedRequestHandler>();
+        builder.AddAdminAuthentication();
+        builder.Services.AddOpenApi(o =>
+        {
+            o.AddDocumentTransformer<AdminOpenApiTransformer>();
+            o.AddOperationTransformer<AdminOpenApiTransformer>();
+        });
         builder.Services.AddHealthChecks();
         return builder;
     }
 
-    /// <summary>Maps the API, the OpenAPI document (<c>/openapi/v1.json</c>) and <c>/health</c>.</summary>
+    /// <summary>Maps the API (admin endpoints behind the admin token), the OpenAPI document (<c>/openapi/v1.json</c>) and <c>/health</c>.</summary>
     public static WebApplication MapFitClusterGateway(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            // Malformed requests are logged by MalformedRequestHandler (a throttled warning); real 500s stay errors.
+            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
+        // Read the tokens at start (after the options were validated), and log whether admin is enabled.
+        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<AdminTokens>());
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapOpenApi();
         app.MapHealthChecks("/health");
         app.MapRankingApi();

@@ -15,6 +15,13 @@ public sealed class GatewayOptions
     /// <summary>Longest behaviour list accepted. Default 1,000.</summary>
     public int MaxBehaviours { get; set; } = 1_000;
 
+    /// <summary>
+    /// Deadline of one request at this door: a grain call still unanswered after it (plus a small margin, so that the
+    /// cluster's own deadline answers first) is abandoned with 504 <c>timeout</c>, even when the silo it went to has died.
+    /// Default 2 s. A silo's own door uses its <c>Ranking:RequestTimeout</c>.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary><c>localhost</c> (default) or <c>redis</c>: how the gateway finds the cluster.</summary>
     public string Clustering { get; set; } = "localhost";
 

@@ -25,6 +25,11 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"Gateway:MaxBehaviours must not be negative, got {options.MaxBehaviours}.");
         }
 
+        if (options.RequestTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"Gateway:RequestTimeout must be positive, got {options.RequestTimeout}.");
+        }
+
         if (options.Clustering is not ("localhost" or "redis"))
         {
             failures.Add($"Gateway:Clustering must be 'localhost' or 'redis', got '{options.Clustering}'.");

@@ -36,8 +36,11 @@ public static class RankRequestValidator
             {
                 switch (value.ValueKind)
                 {
+                    case JsonValueKind.String when ReadText(value) is { } text:
+                        features[name] = text;
+                        break;
                     case JsonValueKind.String:
-                        features[name] = value.GetString()!;
+                        Fail($"user.{name}", "must be valid Unicode text: raw bytes that are not UTF-8, or a UTF-16 surrogate escape (\\ud800-\\udfff) without its pair.");
                         break;
                     case JsonValueKind.Number when value.TryGetDouble(out var number) && double.IsFinite(number):
                         features[name] = value.GetRawText();
@@ -114,6 +117,20 @@ public static class RankRequestValidator
 
         var request = new RankRequest(features.ToImmutable(), [.. (body.Behaviours ?? [])!], [.. candidates!], body.K, body.ModelVersion);
         return (request, []);
+    }
+
+    // The JSON reader accepts any bytes inside a string and unescapes only on reading: text that is not UTF-8, or an
+    // unpaired surrogate escape, surfaces here (and as 500 if left to throw).
+    private static string? ReadText(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static Dictionary<string, string[]> Flatten(Dictionary<string, List<string>> errors) =>

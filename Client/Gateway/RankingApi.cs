@@ -18,7 +18,8 @@ public static class RankingApi
         var v1 = app.MapGroup("/v1");
         v1.MapPost("/rank", RankAsync).WithName("Rank").WithSummary("Rank candidate items for a user with the active (or a named) model version");
         v1.MapGet("/models", ModelsAsync).WithName("Models").WithSummary("The active model version and every version the cluster can serve");
-        v1.MapPost("/models/{version}/activate", ActivateAsync).WithName("Activate").WithSummary("Make a model version active (rollout without downtime)");
+        v1.MapPost("/models/{version}/activate", ActivateAsync).WithName("Activate").WithSummary("Make a model version active (rollout without downtime)")
+            .RequireAdmin();
         return app;
     }
 
@@ -33,9 +34,14 @@ public static class RankingApi
         }
 
         RankResponse response;
+        using var deadline = new RequestDeadline(options.Value.RequestTimeout, cancellationToken);
         try
         {
-            response = await grains.GetGrain<IRankingGrain>(CoordinatorKey).RankAsync(request, cancellationToken);
+            response = await grains.GetGrain<IRankingGrain>(CoordinatorKey).RankAsync(request, deadline.Token);
+        }
+        catch (Exception e) when (deadline.Expired(e))
+        {
+            return deadline.TimedOut();
         }
         catch (Exception e) when (IsClusterUnavailable(e))
         {
@@ -67,11 +73,17 @@ public static class RankingApi
             timings));
     }
 
-    private static async Task<Results<Ok<ModelCatalog>, ProblemHttpResult>> ModelsAsync(IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ModelCatalog>, ProblemHttpResult>> ModelsAsync(
+        IGrainFactory grains, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
+        using var deadline = new RequestDeadline(options.Value.RequestTimeout, cancellationToken);
         try
         {
-            return TypedResults.Ok(await grains.GetGrain<IModelCatalogGrain>("default").GetAsync(cancellationToken));
+            return TypedResults.Ok(await grains.GetGrain<IModelCatalogGrain>("default").GetAsync(deadline.Token));
+        }
+        catch (Exception e) when (deadline.Expired(e))
+        {
+            return deadline.TimedOut();
         }
         catch (Exception e) when (IsClusterUnavailable(e))
         {

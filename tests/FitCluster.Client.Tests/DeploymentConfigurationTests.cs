@@ -14,6 +14,7 @@ public sealed partial class DeploymentConfigurationTests
         [ClusterHostingOptions.SectionName] = typeof(ClusterHostingOptions),
         [RankingOptions.SectionName] = typeof(RankingOptions),
         [GatewayOptions.SectionName] = typeof(GatewayOptions),
+        [AdminOptions.SectionName] = typeof(AdminOptions),
     };
 
     [Fact]
@@ -49,6 +50,48 @@ public sealed partial class DeploymentConfigurationTests
             Assert.True(source.Contains("hexadecimal", StringComparison.Ordinal), $"{file}: {value} is {source}");
             Assert.Equal(ThreadPoolSpin.Resolve(ThreadPoolSpin.LowLatencyValue, null).Spins, spins);
         }
+    }
+
+    [Theory]
+    [InlineData("k8s/base/silo-deployment.yaml")]
+    [InlineData("k8s/base/gateway-deployment.yaml")]
+    public void KubernetesManifests_AdminTokenComesFromTheSecret(string file)
+    {
+        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), file));
+
+        var reference = Assert.Single(SecretReference().Matches(text));
+        Assert.Equal(AdminOptions.EnvironmentVariable, reference.Groups["variable"].Value);
+        Assert.Equal("fitcluster-admin", reference.Groups["secret"].Value);
+        Assert.Equal("token", reference.Groups["key"].Value);
+    }
+
+    [Fact]
+    public void KubernetesManifests_NoAdminTokenValueInTheRepository()
+    {
+        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot(), "k8s"), "*.yaml", SearchOption.AllDirectories))
+        {
+            var text = File.ReadAllText(file);
+            Assert.DoesNotContain($"{AdminOptions.EnvironmentVariable}=", text, StringComparison.Ordinal);
+            Assert.DoesNotMatch(@"name:\s*FITCLUSTER_ADMIN_TOKEN\s*\n\s*value:", text);
+            Assert.DoesNotMatch(@"\bAdmin__Tokens", text);
+            Assert.DoesNotMatch(@"kind:\s*Secret\b", text);
+        }
+    }
+
+    [Theory]
+    [InlineData("fitcluster-silo", "k8s/base/silo-deployment.yaml")]
+    [InlineData("fitcluster-gateway", "k8s/base/gateway-deployment.yaml")]
+    public void ProductionOverlay_RequiresTheAdminSecret(string deployment, string file)
+    {
+        var root = RepositoryRoot();
+        // The env entries of the base container, in order: the overlay's patch addresses them by index.
+        var env = EnvName().Matches(File.ReadAllText(Path.Combine(root, file))).Select(m => m.Groups[1].Value).ToList();
+        var overlay = File.ReadAllText(Path.Combine(root, "k8s/overlays/prod/kustomization.yaml"));
+
+        var patch = overlay[overlay.IndexOf($"name: {deployment} }}", StringComparison.Ordinal)..];
+        var match = OptionalPatch().Match(patch);
+        Assert.True(match.Success, $"the prod overlay does not make {deployment}'s admin Secret required");
+        Assert.Equal(AdminOptions.EnvironmentVariable, env[int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)]);
     }
 
     [Theory]
@@ -94,6 +137,15 @@ public sealed partial class DeploymentConfigurationTests
     [GeneratedRegex(@"\bDOTNET_ThreadPool_UnfairSemaphoreSpinLimit=(\S+)")]
     private static partial Regex SpinSetting();
 
-    [GeneratedRegex(@"\b(Cluster|Ranking|Gateway)__(\w+)")]
+    [GeneratedRegex(@"\b(Cluster|Ranking|Gateway|Admin)__(\w+)")]
     private static partial Regex EnvironmentKey();
+
+    [GeneratedRegex(@"- name: (?<variable>\w+)\s*\n\s*valueFrom:\s*\n\s*secretKeyRef: \{ name: (?<secret>[\w-]+), key: (?<key>[\w-]+)")]
+    private static partial Regex SecretReference();
+
+    [GeneratedRegex(@"^            - name: (\w+)", RegexOptions.Multiline)]
+    private static partial Regex EnvName();
+
+    [GeneratedRegex(@"path: /spec/template/spec/containers/0/env/(\d+)/valueFrom/secretKeyRef/optional, value: false")]
+    private static partial Regex OptionalPatch();
 }

@@ -29,6 +29,38 @@ public sealed class FitScriptSiloTests : IDisposable
         Assert.DoesNotContain("--low-latency", silo); // consumed by the script, not passed on as configuration
     }
 
+    [Theory]
+    [InlineData(new[] { "models" }, new[] { "models" })]
+    [InlineData(new[] { "models", "--gateway", "http://10.0.0.1:8080" }, new[] { "models", "--gateway", "http://10.0.0.1:8080" })]
+    [InlineData(new[] { "activate", "fit-v2" }, new[] { "activate", "fit-v2" })]
+    [InlineData(new[] { "activate", "fit-v2", "--gateway", "http://10.0.0.1:5080" }, new[] { "activate", "fit-v2", "--gateway", "http://10.0.0.1:5080" })]
+    public async Task ModelsAndActivate_RunTheClientCommand(string[] arguments, string[] expected)
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "./fit is a bash script for Linux hosts");
+
+        var calls = await RunFitAsync(arguments, null);
+
+        var client = calls.Single(call => call[0].EndsWith("FitCluster.Client.dll", StringComparison.Ordinal));
+        Assert.Equal(expected, client[1..^1]); // the client's arguments, before the recorded environment value
+    }
+
+    [Fact]
+    public async Task Help_ListsModelsAndActivate()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "./fit is a bash script for Linux hosts");
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true };
+        start.ArgumentList.Add(Path.Combine(DeploymentConfigurationTests.RepositoryRoot(), "fit"));
+        start.ArgumentList.Add("help");
+
+        using var process = Process.Start(start)!;
+        var usage = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.Contains("models [--gateway URL]", usage, StringComparison.Ordinal);
+        Assert.Contains("activate VERSION [--gateway URL]", usage, StringComparison.Ordinal);
+        Assert.Contains("FITCLUSTER_ADMIN_TOKEN", usage, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     // Runs ./fit with a fake dotnet that appends one line per call: its arguments, then the spin variable's value.

@@ -8,10 +8,12 @@ namespace FitCluster.EndToEnd.Tests;
 /// Redis clustering and six shards, and the HTTP gateway, serving a FIT and a Two-Tower test artifact. When
 /// <c>redis-server</c> is neither installed nor installable, every test using it is skipped with the reason.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
-    /// <summary>Silo processes started.</summary>
+    /// <summary>Silo processes started by default.</summary>
     public const int SiloCount = 3;
+
+    private readonly int _siloCount;
 
     /// <summary>Item shards per model version.</summary>
     public const int ShardCount = 6;
@@ -20,6 +22,15 @@ public sealed class ClusterFixture : IAsyncLifetime
     private RedisServer? _redis;
     private ClusterProcesses? _cluster;
     private string? _skipReason;
+
+    /// <summary>Creates the fixture of <see cref="SiloCount"/> silos.</summary>
+    public ClusterFixture()
+        : this(SiloCount)
+    {
+    }
+
+    /// <summary>Creates a fixture of <paramref name="siloCount"/> silos.</summary>
+    protected ClusterFixture(int siloCount) => _siloCount = siloCount;
 
     /// <summary>The artifact store: one sub-folder per model version.</summary>
     public string ArtifactRoot => _folder.Combine("artifacts");
@@ -64,7 +75,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             _redis = await RedisServer.StartAsync(redisServer, Directory.CreateDirectory(_folder.Combine("redis")).FullName, cancellationToken);
             _cluster = await ClusterProcesses.StartAsync(
-                _redis.ConnectionString, ArtifactRoot, SiloCount, ShardCount, ["fit-test-1", "two-tower-test-1"], cancellationToken);
+                _redis.ConnectionString, ArtifactRoot, _siloCount, ShardCount, ["fit-test-1", "two-tower-test-1"], cancellationToken);
         }
         catch
         {
@@ -76,6 +87,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         try
         {
             if (_cluster is not null)

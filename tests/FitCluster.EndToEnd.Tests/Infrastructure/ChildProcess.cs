@@ -155,6 +155,23 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Freezes the process (SIGSTOP): it keeps its sockets open but answers nothing, like a hung machine or a network
+    /// partition, so that calls in flight to it wait for an answer that does not come. Disposing still kills it.
+    /// </summary>
+    public async Task FreezeAsync()
+    {
+        var start = new ProcessStartInfo("kill") { UseShellExecute = false };
+        start.ArgumentList.Add("-STOP");
+        start.ArgumentList.Add(Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var kill = Process.Start(start)!;
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -STOP {Id} exited with {kill.ExitCode}.");
+        }
+    }
+
     /// <summary>The last <paramref name="count"/> lines it printed, indented, headed by its name (for failure messages).</summary>
     public string Tail(int count = 40)
     {

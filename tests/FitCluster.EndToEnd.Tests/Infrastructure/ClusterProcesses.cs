@@ -25,6 +25,9 @@ public sealed class ClusterProcesses : IAsyncDisposable
     /// <summary>The model version the catalog activates when none is stored.</summary>
     public const string DefaultModelVersion = "fit-test-1";
 
+    /// <summary>The admin token every silo and the gateway are started with (<c>FITCLUSTER_ADMIN_TOKEN</c>).</summary>
+    public const string AdminToken = "e2e-admin-token-7f3c9a1b5d2e4f60";
+
     // Generous: on a 2-core CI machine the silos start while other test assemblies train models.
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan s_requestTimeout = TimeSpan.FromSeconds(30);
@@ -35,6 +38,8 @@ public sealed class ClusterProcesses : IAsyncDisposable
     private const string StartedLine = "Application started";
 
     private readonly List<Silo> _silos = [];
+    private readonly List<string[]> _siloArguments = [];
+    private readonly List<ChildProcess> _stopped = [];
     private ChildProcess? _gateway;
     private HttpClient? _http;
     private readonly List<(string Phase, TimeSpan Elapsed)> _phases = [];
@@ -49,6 +54,10 @@ public sealed class ClusterProcesses : IAsyncDisposable
 
     /// <summary>HTTP client for the gateway (base address set).</summary>
     public HttpClient Http => _http ?? throw new InvalidOperationException("The gateway has not been started.");
+
+    /// <summary>An HTTP client of silo <paramref name="number"/>'s own HTTP API (1-based; the caller disposes it).</summary>
+    public HttpClient SiloHttp(int number) =>
+        new() { BaseAddress = new Uri($"http://127.0.0.1:{_silos[number - 1].HealthPort}/"), Timeout = s_requestTimeout };
 
     /// <summary>How long start-up took, by phase (seconds since the first process started), for the test log.</summary>
     public string StartupReport => string.Join(", ", _phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Phase} after {p.Elapsed.TotalSeconds:F1} s")));
@@ -74,7 +83,7 @@ public sealed class ClusterProcesses : IAsyncDisposable
             for (var i = 0; i < siloCount; i++)
             {
                 int number = i + 1, siloPort = ports[3 * i], siloGatewayPort = ports[(3 * i) + 1], healthPort = ports[(3 * i) + 2];
-                var process = ChildProcess.Start($"silo {number}", RepositoryLayout.DotnetHost,
+                string[] arguments =
                 [
                     siloDll,
                     $"--Ranking:ArtifactRoot={artifactRoot}",
@@ -90,7 +99,9 @@ public sealed class ClusterProcesses : IAsyncDisposable
                     $"--Urls=http://127.0.0.1:{healthPort}",
                     // Membership changes (a silo joining, one declared dead) go to the log that failure messages quote.
                     "--Logging:LogLevel:Orleans.Runtime.MembershipService=Information",
-                ], ChildEnvironment);
+                ];
+                var process = ChildProcess.Start($"silo {number}", RepositoryLayout.DotnetHost, arguments, ChildEnvironment);
+                cluster._siloArguments.Add(arguments);
                 cluster._silos.Add(new Silo(number, siloPort, siloGatewayPort, healthPort, process));
             }
 
@@ -132,12 +143,14 @@ public sealed class ClusterProcesses : IAsyncDisposable
         }
     }
 
-    // The children read their settings from the command line and appsettings.json only, whatever the test host's environment holds.
+    // The children read their settings from the command line and appsettings.json only, whatever the test host's
+    // environment holds; and the admin token from the environment, as in a deployment.
     private static Dictionary<string, string?> ChildEnvironment => new()
     {
         ["ASPNETCORE_URLS"] = null,
         ["DOTNET_ENVIRONMENT"] = null,
         ["ASPNETCORE_ENVIRONMENT"] = null,
+        ["FITCLUSTER_ADMIN_TOKEN"] = AdminToken,
     };
 
     /// <summary>The last output lines of every process, for a failure message.</summary>
@@ -155,11 +168,28 @@ public sealed class ClusterProcesses : IAsyncDisposable
     /// <summary>Kills silo <paramref name="number"/> (1-based) with SIGKILL: no graceful leave, Orleans must notice it died.</summary>
     public Task KillSiloAsync(int number) => _silos[number - 1].Process.KillAsync();
 
+    /// <summary>Freezes silo <paramref name="number"/> (1-based) with SIGSTOP: connected, silent, until killed.</summary>
+    public Task FreezeSiloAsync(int number) => _silos[number - 1].Process.FreezeAsync();
+
+    /// <summary>
+    /// Starts silo <paramref name="number"/> (1-based) again, after it was killed, with the same ports and settings, and
+    /// returns once it has said it started (it joins the cluster; readiness, i.e. warm-up, is not awaited).
+    /// </summary>
+    public async Task RestartSiloAsync(int number, CancellationToken cancellationToken = default)
+    {
+        var old = _silos[number - 1];
+        await old.Process.KillAsync();
+        _stopped.Add(old.Process);
+        var process = ChildProcess.Start($"silo {number}", RepositoryLayout.DotnetHost, _siloArguments[number - 1], ChildEnvironment);
+        _silos[number - 1] = old with { Process = process };
+        await process.WaitForLineAsync(StartedLine, s_startTimeout, $"{process.Name} restart", cancellationToken);
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         _http?.Dispose();
-        var processes = _silos.Select(s => s.Process).ToList();
+        var processes = _silos.Select(s => s.Process).Concat(_stopped).ToList();
         if (_gateway is not null)
         {
             processes.Insert(0, _gateway);

@@ -22,6 +22,15 @@ public static class GatewayHttp
         return http.PostAsync(s_rank, new StringContent(body, Encoding.UTF8, mediaType), cancellationToken);
     }
 
+    /// <summary><c>POST /v1/rank</c> with raw bytes as the body (JSON that is not even valid UTF-8).</summary>
+    public static Task<HttpResponseMessage> RankBytesAsync(this HttpClient http, byte[] body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return http.PostAsync(s_rank, content, cancellationToken);
+    }
+
     /// <summary>Reads the body as <typeparamref name="T"/>, failing with the status and raw body when it is not <paramref name="expected"/>.</summary>
     public static async Task<T> ReadAsync<T>(this HttpResponseMessage response, System.Net.HttpStatusCode expected, CancellationToken cancellationToken)
     {

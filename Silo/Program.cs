@@ -12,6 +12,7 @@ var app = builder.Build();
 app.MapSiloHealthChecks();
 app.MapSiloHttpApi();
 ThreadPoolSpin.Report(app.Logger);
+GrainContractReport.Report(app.Logger);
 try
 {
     app.Run();

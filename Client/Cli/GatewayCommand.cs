@@ -22,7 +22,16 @@ public static class GatewayCommand
             builder.AddFitClusterGateway();
             await using var app = builder.Build();
             app.MapFitClusterGateway();
-            await app.RunAsync(cancellationToken);
+            try
+            {
+                await app.RunAsync(cancellationToken);
+            }
+            catch (Microsoft.Extensions.Options.OptionsValidationException e)
+            {
+                await Console.Error.WriteLineAsync($"fitcluster gateway: invalid configuration: {string.Join(" ", e.Failures)}");
+                return 2;
+            }
+
             return 0;
         });
         return command;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using FitCluster.Client.Security;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
@@ -28,6 +29,12 @@ public static class GatewayHostingExtensions
             else
             {
                 client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, options.GatewayPort));
+            }
+
+            // Certificates load when Orleans first asks for its TLS options, after the options validator has checked them.
+            if (options.Tls.Enabled)
+            {
+                client.UseTls(tls => ClusterTls.Configure(tls, options.Tls));
             }
         });
         return builder;

@@ -57,8 +57,9 @@ public static class SiloHostingExtensions
                 });
             }
 
-            // Certificates load when Orleans first asks for its TLS options, after the options validator has checked them.
-            if (hosting.Tls.Enabled)
+            // UseTls reads the certificates at once. With unusable files it is left out: the options validator (which
+            // runs before any listener opens) then stops the silo with every problem listed, so it never serves plain TCP.
+            if (hosting.Tls.Enabled && ClusterTls.Problems(ClusterHostingOptions.SectionName + ":Tls", hosting.Tls).Count == 0)
             {
                 silo.UseTls(tls => ClusterTls.Configure(tls, hosting.Tls));
             }

@@ -31,8 +31,9 @@ public static class GatewayHostingExtensions
                 client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, options.GatewayPort));
             }
 
-            // Certificates load when Orleans first asks for its TLS options, after the options validator has checked them.
-            if (options.Tls.Enabled)
+            // UseTls reads the certificates at once. With unusable files it is left out: the options validator (which
+            // runs before the cluster client connects) then stops the gateway with every problem listed.
+            if (options.Tls.Enabled && ClusterTls.Problems(GatewayOptions.SectionName + ":Tls", options.Tls).Count == 0)
             {
                 client.UseTls(tls => ClusterTls.Configure(tls, options.Tls));
             }

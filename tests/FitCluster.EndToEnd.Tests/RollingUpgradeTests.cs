@@ -16,7 +16,7 @@ namespace FitCluster.EndToEnd.Tests;
 public sealed class RollingUpgradeTests
 {
     private const int V1Silos = 2;
-    private const int RoundsAfterEachStep = 5;
+    private const int RoundsAfterEachStep = 50;
     private const string Gateway = "gateway";
 
     // Bounds, not expectations: each wait ends as soon as its condition holds.

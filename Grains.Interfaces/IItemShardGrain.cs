@@ -1,3 +1,5 @@
+using Orleans.CodeGeneration;
+
 namespace FitCluster.Grains.Interfaces;
 
 /// <summary>Holds one shard of a model version's item table (query indices and heads) in memory and scores candidates against it.</summary>
@@ -6,6 +8,7 @@ namespace FitCluster.Grains.Interfaces;
 /// side by side during a rollout. Items belong to shards by a stable hash of their id (<c>ShardMap</c>).
 /// </remarks>
 [Alias("fit.IItemShardGrain")]
+[Version(1)]
 public interface IItemShardGrain : IGrainWithIntegerCompoundKey
 {
     /// <summary>Scores the shard-local rows of <paramref name="request"/> and returns this shard's best k.</summary>

@@ -18,6 +18,11 @@ namespace FitCluster.Grains;
 public sealed partial class RankingGrain(
     ModelStore store, ActiveVersionCache active, RankingMetrics metrics, ILogger<RankingGrain> logger) : Grain, IRankingGrain
 {
+#if FIT_CONTRACT_V2
+    /// <inheritdoc />
+    public ValueTask<int> GetContractVersionAsync() => ValueTask.FromResult(2);
+
+#endif
     /// <inheritdoc />
     public async ValueTask<RankResponse> RankAsync(RankRequest request, CancellationToken cancellationToken = default)
     {

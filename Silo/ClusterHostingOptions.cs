@@ -1,3 +1,5 @@
+using FitCluster.Client.Security;
+
 namespace FitCluster.Silo;
 
 /// <summary>How the silo joins its cluster (configuration section <c>Cluster</c>).</summary>
@@ -27,8 +29,25 @@ public sealed class ClusterHostingOptions
     /// <summary>Localhost clustering: the silo port of the primary silo (the first one started). Default 11111.</summary>
     public int PrimarySiloPort { get; set; } = 11111;
 
-    /// <summary>Redis clustering: the address other silos reach this one at; null lets Orleans pick (the first non-loopback address).</summary>
+    /// <summary>
+    /// Redis clustering: the address other silos and clients reach this one at (written to the membership table); null
+    /// advertises the loopback address (one machine).
+    /// </summary>
     public string? AdvertisedAddress { get; set; }
+
+    /// <summary>
+    /// The address the silo-to-silo and gateway listeners bind. Null (the default) binds the advertised address only
+    /// (loopback with localhost clustering), never every interface implicitly; set <c>0.0.0.0</c> (or <c>::</c>)
+    /// explicitly where the advertised address is not on a local interface or every interface is wanted, such as a
+    /// container advertising its pod IP behind a service mesh.
+    /// </summary>
+    public string? ListenAddress { get; set; }
+
+    /// <summary>
+    /// Mutual TLS on the silo-to-silo and gateway ports (<c>Cluster:Tls:*</c>). Off by default; when on, every silo and
+    /// client of the cluster must present a certificate issued by <c>CaCertificatePath</c>, and plain-TCP peers are refused.
+    /// </summary>
+    public TlsFileOptions Tls { get; set; } = new();
 
     /// <summary>
     /// Whether this silo serves the gateway's HTTP API itself (<c>POST /v1/rank</c>, <c>GET /v1/models</c>, OpenAPI) on

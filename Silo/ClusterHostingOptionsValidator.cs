@@ -1,3 +1,4 @@
+using FitCluster.Client.Security;
 using Microsoft.Extensions.Options;
 
 namespace FitCluster.Silo;
@@ -33,6 +34,12 @@ public sealed class ClusterHostingOptionsValidator : IValidateOptions<ClusterHos
             failures.Add($"Cluster:AdvertisedAddress '{address}' is not an IP address.");
         }
 
+        if (options.ListenAddress is { } listen && !System.Net.IPAddress.TryParse(listen, out _))
+        {
+            failures.Add($"Cluster:ListenAddress '{listen}' is not an IP address.");
+        }
+
+        failures.AddRange(ClusterTls.Problems($"{ClusterHostingOptions.SectionName}:Tls", options.Tls));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -13,6 +13,7 @@ app.MapSiloHealthChecks();
 app.MapSiloHttpApi();
 ThreadPoolSpin.Report(app.Logger);
 app.ReportEmbeddedStorage();
+GrainContractReport.Report(app.Logger);
 try
 {
     app.Run();

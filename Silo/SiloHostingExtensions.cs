@@ -1,5 +1,6 @@
 using System.Net;
 using FitCluster.Client.Gateway;
+using FitCluster.Client.Security;
 using FitCluster.Grains;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -7,6 +8,8 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Orleans.Configuration;
+using Orleans.Versions.Compatibility;
+using Orleans.Versions.Selector;
 
 namespace FitCluster.Silo;
 
@@ -30,9 +33,11 @@ public static class SiloHostingExtensions
             switch (hosting.Clustering.ToLowerInvariant())
             {
                 case "redis":
+                    // The listeners bind the advertised address (or Cluster:ListenAddress), never every interface implicitly.
+                    // An unparsable address is reported by the options validator before the silo starts.
                     silo.ConfigureEndpoints(
-                        hosting.AdvertisedAddress is { } address ? IPAddress.Parse(address) : IPAddress.Loopback,
-                        hosting.SiloPort, hosting.GatewayPort, listenOnAnyHostAddress: hosting.AdvertisedAddress is not null);
+                        IPAddress.TryParse(hosting.AdvertisedAddress, out var advertised) ? advertised : IPAddress.Loopback,
+                        hosting.SiloPort, hosting.GatewayPort, listenOnAnyHostAddress: false);
                     silo.UseRedisClustering(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(hosting.RedisConnectionString!));
                     silo.AddRedisGrainStorage(RankingServiceCollectionExtensions.StorageName,
                         o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(hosting.RedisConnectionString!));
@@ -42,9 +47,40 @@ public static class SiloHostingExtensions
                     silo.AddEmbeddedGrainStorage(hosting, builder.Configuration[$"{RankingOptions.SectionName}:{nameof(RankingOptions.ArtifactRoot)}"]);
                     break;
             }
+
+            if (IPAddress.TryParse(hosting.ListenAddress, out var listen))
+            {
+                silo.Configure<EndpointOptions>(o =>
+                {
+                    o.SiloListeningEndpoint = new IPEndPoint(listen, o.SiloPort);
+                    o.GatewayListeningEndpoint = new IPEndPoint(listen, o.GatewayPort);
+                });
+            }
+
+            // UseTls reads the certificates at once. With unusable files it is left out: the options validator (which
+            // runs before any listener opens) then stops the silo with every problem listed, so it never serves plain TCP.
+            if (hosting.Tls.Enabled && ClusterTls.Problems(ClusterHostingOptions.SectionName + ":Tls", hosting.Tls).Count == 0)
+            {
+                silo.UseTls(tls => ClusterTls.Configure(tls, hosting.Tls));
+            }
+
+            silo.Configure<GrainVersioningOptions>(ConfigureVersioning);
         });
         builder.Services.AddOpenTelemetryMetricsIfConfigured(builder.Configuration);
         return builder;
+    }
+
+    /// <summary>
+    /// Rolling upgrades (docs/architecture.md): a grain interface's <c>[Version]</c> only grows, and a newer version keeps
+    /// every method of the older ones, so a newer activation serves older callers (<see cref="BackwardCompatible"/>).
+    /// New activations go to any silo compatible with the caller's version (<see cref="AllCompatibleVersions"/>): calls
+    /// made by old code spread over old and new silos during a rollout, calls made by new code only reach new silos.
+    /// </summary>
+    public static void ConfigureVersioning(GrainVersioningOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.DefaultCompatibilityStrategy = nameof(BackwardCompatible);
+        options.DefaultVersionSelectorStrategy = nameof(AllCompatibleVersions);
     }
 
     /// <summary>Liveness (the process answers) and readiness (the active model version is warm), and the warm-up itself.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using FitCluster.Client.Security;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
@@ -34,6 +35,13 @@ public static class GatewayHostingExtensions
             else
             {
                 client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, options.GatewayPort));
+            }
+
+            // UseTls reads the certificates at once. With unusable files it is left out: the options validator (which
+            // runs before the cluster client connects) then stops the gateway with every problem listed.
+            if (options.Tls.Enabled && ClusterTls.Problems(GatewayOptions.SectionName + ":Tls", options.Tls).Count == 0)
+            {
+                client.UseTls(tls => ClusterTls.Configure(tls, options.Tls));
             }
         });
         return builder;

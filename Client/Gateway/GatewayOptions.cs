@@ -1,3 +1,5 @@
+using FitCluster.Client.Security;
+
 namespace FitCluster.Client.Gateway;
 
 /// <summary>Options of the HTTP gateway (configuration section <c>Gateway</c>).</summary>
@@ -36,4 +38,10 @@ public sealed class GatewayOptions
 
     /// <summary>Orleans service id. Default <c>fitcluster</c>.</summary>
     public string ServiceId { get; set; } = "fitcluster";
+
+    /// <summary>
+    /// Mutual TLS to the silos' gateway ports (<c>Gateway:Tls:*</c>): required when the silos run with
+    /// <c>Cluster:Tls:Enabled</c>, whose CA must have issued this certificate and vice versa. Off by default.
+    /// </summary>
+    public TlsFileOptions Tls { get; set; } = new();
 }

@@ -1,3 +1,4 @@
+using FitCluster.Client.Security;
 using Microsoft.Extensions.Options;
 
 namespace FitCluster.Client.Gateway;
@@ -40,6 +41,7 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add("Gateway:RedisConnectionString is required with redis clustering.");
         }
 
+        failures.AddRange(ClusterTls.Problems($"{GatewayOptions.SectionName}:Tls", options.Tls));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -109,16 +109,33 @@ public sealed partial class DeploymentConfigurationTests
                 AssertOption(section.Name, name, file);
             }
 
-            // Every option is listed with its default, so operators see them all.
+            // Every option is listed with its default, so operators see them all (nested ones, such as Tls, too).
             var settable = type.GetProperties().Where(p => p.CanWrite).Select(p => p.Name);
             Assert.Empty(settable.Except(listed));
+            foreach (var nested in section.Value.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Object))
+            {
+                var nestedType = type.GetProperty(nested.Name)!.PropertyType;
+                var nestedListed = nested.Value.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+                foreach (var name in nestedListed)
+                {
+                    AssertOption(section.Name, $"{nested.Name}__{name}", file);
+                }
+
+                Assert.Empty(nestedType.GetProperties().Where(p => p.CanWrite).Select(p => p.Name).Except(nestedListed));
+            }
         }
     }
 
+    // A nested option (Cluster__Tls__Enabled) is walked down its path: Tls on ClusterHostingOptions, then Enabled on its type.
     private static void AssertOption(string section, string key, string file)
     {
         Assert.True(s_sections.TryGetValue(section, out var type), $"{file}: unknown configuration section '{section}'");
-        Assert.True(type.GetProperty(key) is { CanWrite: true }, $"{file}: {section}:{key} is not an option of {type.Name}");
+        foreach (var part in key.Split("__"))
+        {
+            var property = type.GetProperty(part);
+            Assert.True(property is { CanWrite: true }, $"{file}: {section}:{key.Replace("__", ":", StringComparison.Ordinal)} is not an option ({part} is not one of {type.Name})");
+            type = property!.PropertyType;
+        }
     }
 
     internal static string RepositoryRoot()

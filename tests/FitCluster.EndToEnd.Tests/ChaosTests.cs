@@ -66,7 +66,7 @@ public sealed class ChaosTests
         }
 
         await using var redis = await RedisServer.StartAsync(redisServer!, Directory.CreateDirectory(folder.Combine("redis")).FullName, cancellationToken);
-        await using var cluster = await ClusterProcesses.StartAsync(redis.ConnectionString, root, siloCount: 3, shardCount: 6, [V1, V2], cancellationToken);
+        await using var cluster = await ClusterProcesses.StartAsync(redis.ConnectionString, root, siloCount: 3, shardCount: 6, [V1, V2], cancellationToken: cancellationToken);
         output?.WriteLine($"cluster {cluster.ClusterId} started: {cluster.StartupReport}");
         using var http = new HttpClient { BaseAddress = cluster.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(20) };
 

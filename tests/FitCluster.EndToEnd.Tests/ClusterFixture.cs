@@ -75,7 +75,7 @@ public class ClusterFixture : IAsyncLifetime
         {
             _redis = await RedisServer.StartAsync(redisServer, Directory.CreateDirectory(_folder.Combine("redis")).FullName, cancellationToken);
             _cluster = await ClusterProcesses.StartAsync(
-                _redis.ConnectionString, ArtifactRoot, _siloCount, ShardCount, ["fit-test-1", "two-tower-test-1"], cancellationToken);
+                _redis.ConnectionString, ArtifactRoot, _siloCount, ShardCount, ["fit-test-1", "two-tower-test-1"], cancellationToken: cancellationToken);
         }
         catch
         {

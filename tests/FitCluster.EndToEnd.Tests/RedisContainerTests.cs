@@ -28,7 +28,7 @@ public sealed class RedisContainerTests
         using var folder = new TempDirectory();
         ClusterFixture.WriteArtifacts(folder.Path);
         await using var cluster = await ClusterProcesses.StartAsync(
-            redis.GetConnectionString(), folder.Path, ClusterFixture.SiloCount, ClusterFixture.ShardCount, ["fit-test-1", "two-tower-test-1"], cancellationToken);
+            redis.GetConnectionString(), folder.Path, ClusterFixture.SiloCount, ClusterFixture.ShardCount, ["fit-test-1", "two-tower-test-1"], cancellationToken: cancellationToken);
         TestContext.Current.TestOutputHelper?.WriteLine($"cluster {cluster.ClusterId} on {redis.GetConnectionString()} started: {cluster.StartupReport}");
 
         foreach (var (version, directory) in new[] { ("fit-test-1", "fit"), ("two-tower-test-1", "two-tower") })

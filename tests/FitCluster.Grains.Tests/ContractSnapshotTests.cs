@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text;
 using FitCluster.Grains.Interfaces;
+using Orleans.CodeGeneration;
 
 namespace FitCluster.Grains.Tests;
 
@@ -22,8 +23,19 @@ public sealed class ContractSnapshotTests
         {
             File.WriteAllText(Path.Combine(directory, "contract.snapshot.received.txt"), actual);
             Assert.Fail($"The grain contract changed. Review tests/FitCluster.Grains.Tests/contract.snapshot.received.txt and, if the change is " +
-                $"intended (append-only: never reorder or reuse members), copy it over {SnapshotName}.");
+                $"intended (append-only: never reorder or reuse members; a method added to a grain interface bumps its [Version]), copy it over {SnapshotName}.");
         }
+    }
+
+    [Fact]
+    public void GrainInterfaces_AllCarryAVersion()
+    {
+        // Rolling upgrades route calls by interface version (docs/architecture.md): an unversioned interface would be
+        // version 0 forever, and a method added to it could reach a silo that lacks it.
+        var unversioned = typeof(IRankingGrain).Assembly.GetExportedTypes()
+            .Where(t => t.IsInterface && typeof(IGrain).IsAssignableFrom(t) && t.GetCustomAttribute<VersionAttribute>() is not { Version: >= 1 })
+            .Select(t => t.Name);
+        Assert.Empty(unversioned);
     }
 
     internal static string Describe(Assembly assembly)
@@ -34,7 +46,8 @@ public sealed class ContractSnapshotTests
             var alias = type.GetCustomAttribute<AliasAttribute>()?.Alias ?? "(no alias)";
             if (type.IsInterface)
             {
-                text.Append("interface ").Append(type.Name).Append(" alias ").Append(alias).Append(" : ")
+                var version = type.GetCustomAttribute<VersionAttribute>()?.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)";
+                text.Append("interface ").Append(type.Name).Append(" alias ").Append(alias).Append(" version ").Append(version).Append(" : ")
                     .AppendJoin(", ", type.GetInterfaces().Select(i => i.Name).Order(StringComparer.Ordinal)).Append('\n');
                 foreach (var method in type.GetMethods().OrderBy(m => m.Name, StringComparer.Ordinal))
                 {

@@ -32,6 +32,7 @@ public sealed class ClusterProcesses : IAsyncDisposable
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan s_requestTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan s_healthInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(60);
 
     // The host prints this once every hosted service has started: for a silo, once it has joined the cluster; for the
     // gateway, once its cluster client has connected.
@@ -44,12 +45,25 @@ public sealed class ClusterProcesses : IAsyncDisposable
     private HttpClient? _http;
     private readonly List<(string Phase, TimeSpan Elapsed)> _phases = [];
 
-    private ClusterProcesses(string clusterId) => ClusterId = clusterId;
+    private readonly string _redisConnectionString;
+    private readonly string _artifactRoot;
+    private readonly int _shardCount;
+    private readonly ClusterSettings _settings;
+    private readonly Stopwatch _watch = Stopwatch.StartNew();
+
+    private ClusterProcesses(string clusterId, string redisConnectionString, string artifactRoot, int shardCount, ClusterSettings settings)
+    {
+        ClusterId = clusterId;
+        _redisConnectionString = redisConnectionString;
+        _artifactRoot = artifactRoot;
+        _shardCount = shardCount;
+        _settings = settings;
+    }
 
     /// <summary>The Orleans cluster (and service) id, unique to this deployment.</summary>
     public string ClusterId { get; }
 
-    /// <summary>The silos, in start order.</summary>
+    /// <summary>The silos, in start order (stopped ones included).</summary>
     public IReadOnlyList<Silo> Silos => _silos;
 
     /// <summary>HTTP client for the gateway (base address set).</summary>
@@ -65,75 +79,24 @@ public sealed class ClusterProcesses : IAsyncDisposable
     /// <summary>
     /// Starts <paramref name="siloCount"/> silos serving <paramref name="artifactRoot"/> with <paramref name="shardCount"/>
     /// shards, waits for each to say it started and answer <c>/health/ready</c>, then starts the gateway and waits until
-    /// <c>GET /v1/models</c> lists <paramref name="expectedVersions"/>.
+    /// <c>GET /v1/models</c> lists <paramref name="expectedVersions"/>. <paramref name="settings"/> adds arguments to
+    /// every silo and to the gateway (TLS, for instance).
     /// </summary>
     public static async Task<ClusterProcesses> StartAsync(
         string redisConnectionString, string artifactRoot, int siloCount, int shardCount, IReadOnlyCollection<string> expectedVersions,
-        CancellationToken cancellationToken = default)
+        ClusterSettings? settings = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(expectedVersions);
-        var layout = RepositoryLayout.Find();
-        var siloDll = layout.SiloDll;
-        var clientDll = layout.ClientDll;
-        var cluster = new ClusterProcesses("e2e-" + Guid.NewGuid().ToString("N")[..12]);
-        var watch = Stopwatch.StartNew();
+        var cluster = Create(redisConnectionString, artifactRoot, shardCount, settings);
         try
         {
-            var ports = FreePorts.Take((siloCount * 3) + 1);
-            for (var i = 0; i < siloCount; i++)
-            {
-                int number = i + 1, siloPort = ports[3 * i], siloGatewayPort = ports[(3 * i) + 1], healthPort = ports[(3 * i) + 2];
-                string[] arguments =
-                [
-                    siloDll,
-                    $"--Ranking:ArtifactRoot={artifactRoot}",
-                    $"--Ranking:ShardCount={shardCount}",
-                    $"--Ranking:DefaultModelVersion={DefaultModelVersion}",
-                    $"--Ranking:MaxCandidates={MaxCandidates}",
-                    "--Cluster:Clustering=redis",
-                    $"--Cluster:RedisConnectionString={redisConnectionString}",
-                    $"--Cluster:SiloPort={siloPort}",
-                    $"--Cluster:GatewayPort={siloGatewayPort}",
-                    $"--Cluster:ClusterId={cluster.ClusterId}",
-                    $"--Cluster:ServiceId={cluster.ClusterId}",
-                    $"--Urls=http://127.0.0.1:{healthPort}",
-                    // Membership changes (a silo joining, one declared dead) go to the log that failure messages quote.
-                    "--Logging:LogLevel:Orleans.Runtime.MembershipService=Information",
-                ];
-                var process = ChildProcess.Start($"silo {number}", RepositoryLayout.DotnetHost, arguments, ChildEnvironment);
-                cluster._siloArguments.Add(arguments);
-                cluster._silos.Add(new Silo(number, siloPort, siloGatewayPort, healthPort, process));
-            }
-
-            using var probe = new HttpClient { Timeout = s_requestTimeout };
-            await Task.WhenAll(cluster._silos.Select(async silo =>
-            {
-                var phase = $"{silo.Process.Name} start (silo port {silo.SiloPort}, gateway port {silo.GatewayPort})";
-                await silo.Process.WaitForLineAsync(StartedLine, s_startTimeout, phase, cancellationToken);
-                await WaitUntilHealthyAsync(probe, new Uri($"http://127.0.0.1:{silo.HealthPort}/health/ready"), silo.Process, $"{silo.Process.Name} readiness", cancellationToken);
-            }));
-            cluster._phases.Add(("silos ready", watch.Elapsed));
-
-            var gatewayPort = ports[^1];
-            cluster._gateway = ChildProcess.Start("gateway", RepositoryLayout.DotnetHost,
-            [
-                clientDll,
-                "gateway",
-                "--urls", $"http://127.0.0.1:{gatewayPort}",
-                "--Gateway:Clustering=redis",
-                $"--Gateway:RedisConnectionString={redisConnectionString}",
-                $"--Gateway:ClusterId={cluster.ClusterId}",
-                $"--Gateway:ServiceId={cluster.ClusterId}",
-                $"--Gateway:MaxCandidates={MaxCandidates}",
-                $"--Gateway:MaxK={MaxK}",
-                $"--Gateway:MaxBehaviours={MaxBehaviours}",
-            ], ChildEnvironment);
-            cluster._http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}/"), Timeout = s_requestTimeout };
-            await cluster._gateway.WaitForLineAsync(StartedLine, s_startTimeout, $"gateway start (port {gatewayPort})", cancellationToken);
-            await WaitUntilHealthyAsync(cluster.Http, new Uri("health", UriKind.Relative), cluster._gateway, "gateway health", cancellationToken);
-            cluster._phases.Add(("gateway started", watch.Elapsed));
+            var silos = Enumerable.Range(0, siloCount).Select(_ => cluster.LaunchSilo()).ToList();
+            await Task.WhenAll(silos.Select(silo => WaitUntilReadyAsync(silo, cancellationToken)));
+            cluster._phases.Add(("silos ready", cluster._watch.Elapsed));
+            await cluster.StartGatewayAsync(cancellationToken);
+            cluster._phases.Add(("gateway started", cluster._watch.Elapsed));
             await cluster.ExpectVersionsAsync(expectedVersions, cancellationToken);
-            cluster._phases.Add(("models listed", watch.Elapsed));
+            cluster._phases.Add(("models listed", cluster._watch.Elapsed));
             return cluster;
         }
         catch
@@ -142,6 +105,114 @@ public sealed class ClusterProcesses : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>A deployment with no process started yet: start silos and the gateway one by one with the methods below.</summary>
+    public static ClusterProcesses Create(string redisConnectionString, string artifactRoot, int shardCount, ClusterSettings? settings = null) =>
+        new("e2e-" + Guid.NewGuid().ToString("N")[..12], redisConnectionString, artifactRoot, shardCount, settings ?? new ClusterSettings());
+
+    /// <summary>
+    /// Starts one more silo process on free ports (not waiting for it): from <paramref name="siloDll"/> (another build of
+    /// the silo; the repository's by default), with <paramref name="arguments"/> after the cluster's own.
+    /// </summary>
+    public Silo LaunchSilo(string? siloDll = null, IEnumerable<string>? arguments = null)
+    {
+        var ports = FreePorts.Take(3);
+        int number = _silos.Count + 1, siloPort = ports[0], siloGatewayPort = ports[1], healthPort = ports[2];
+        string[] siloArguments =
+        [
+            siloDll ?? RepositoryLayout.Find().SiloDll,
+            $"--Ranking:ArtifactRoot={_artifactRoot}",
+            $"--Ranking:ShardCount={_shardCount}",
+            $"--Ranking:DefaultModelVersion={DefaultModelVersion}",
+            $"--Ranking:MaxCandidates={MaxCandidates}",
+            "--Cluster:Clustering=redis",
+            $"--Cluster:RedisConnectionString={_redisConnectionString}",
+            $"--Cluster:SiloPort={siloPort}",
+            $"--Cluster:GatewayPort={siloGatewayPort}",
+            $"--Cluster:ClusterId={ClusterId}",
+            $"--Cluster:ServiceId={ClusterId}",
+            $"--Urls=http://127.0.0.1:{healthPort}",
+            // Membership changes (a silo joining, one declared dead) go to the log that failure messages quote.
+            "--Logging:LogLevel:Orleans.Runtime.MembershipService=Information",
+            .. _settings.SiloArguments,
+            .. arguments ?? [],
+        ];
+        var process = ChildProcess.Start($"silo {number}", RepositoryLayout.DotnetHost, siloArguments, ChildEnvironment);
+        _siloArguments.Add(siloArguments);
+        var silo = new Silo(number, siloPort, siloGatewayPort, healthPort, process);
+        _silos.Add(silo);
+        return silo;
+    }
+
+    /// <summary>Waits until <paramref name="silo"/> has said it started (joined the cluster) and answers <c>/health/ready</c>.</summary>
+    public static async Task WaitUntilReadyAsync(Silo silo, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        using var probe = new HttpClient { Timeout = s_requestTimeout };
+        var phase = $"{silo.Process.Name} start (silo port {silo.SiloPort}, gateway port {silo.GatewayPort})";
+        await silo.Process.WaitForLineAsync(StartedLine, s_startTimeout, phase, cancellationToken);
+        await WaitUntilHealthyAsync(probe, new Uri($"http://127.0.0.1:{silo.HealthPort}/health/ready"), silo.Process, $"{silo.Process.Name} readiness", cancellationToken);
+    }
+
+    /// <summary>Starts one more silo (see <see cref="LaunchSilo"/>) and waits until it is ready.</summary>
+    public async Task<Silo> StartSiloAsync(string? siloDll = null, IEnumerable<string>? arguments = null, CancellationToken cancellationToken = default)
+    {
+        var silo = LaunchSilo(siloDll, arguments);
+        await WaitUntilReadyAsync(silo, cancellationToken);
+        return silo;
+    }
+
+    /// <summary>
+    /// Stops silo <paramref name="number"/> gracefully (SIGTERM, as Kubernetes does: Orleans leaves the cluster and hands
+    /// its grains over) and waits until it has exited; returns its exit code.
+    /// </summary>
+    public async Task<int> StopSiloAsync(int number, CancellationToken cancellationToken = default)
+    {
+        var silo = _silos[number - 1];
+        await using (var kill = ChildProcess.Start("kill", "kill", ["-s", "TERM", silo.Process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.Exited.WaitAsync(s_requestTimeout, cancellationToken);
+        }
+
+        try
+        {
+            return await silo.Process.Exited.WaitAsync(s_stopTimeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"Phase 'graceful stop of {silo}': it had not exited {s_stopTimeout.TotalSeconds:F0} s after SIGTERM.{Environment.NewLine}{silo.Process.Tail()}");
+        }
+    }
+
+    /// <summary>Starts the gateway (with the cluster's gateway arguments) and waits until it is started and healthy.</summary>
+    public async Task StartGatewayAsync(CancellationToken cancellationToken = default)
+    {
+        var gatewayPort = FreePorts.Take(1)[0];
+        _gateway = LaunchGateway("gateway", gatewayPort, _settings.GatewayArguments);
+        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}/"), Timeout = s_requestTimeout };
+        await _gateway.WaitForLineAsync(StartedLine, s_startTimeout, $"gateway start (port {gatewayPort})", cancellationToken);
+        await WaitUntilHealthyAsync(Http, new Uri("health", UriKind.Relative), _gateway, "gateway health", cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts a gateway process of this cluster on <paramref name="port"/> with only <paramref name="arguments"/> added
+    /// (not the cluster's gateway arguments) and does not wait for it; the caller disposes it.
+    /// </summary>
+    public ChildProcess LaunchGateway(string name, int port, IEnumerable<string> arguments) =>
+        ChildProcess.Start(name, RepositoryLayout.DotnetHost,
+        [
+            RepositoryLayout.Find().ClientDll,
+            "gateway",
+            "--urls", $"http://127.0.0.1:{port}",
+            "--Gateway:Clustering=redis",
+            $"--Gateway:RedisConnectionString={_redisConnectionString}",
+            $"--Gateway:ClusterId={ClusterId}",
+            $"--Gateway:ServiceId={ClusterId}",
+            $"--Gateway:MaxCandidates={MaxCandidates}",
+            $"--Gateway:MaxK={MaxK}",
+            $"--Gateway:MaxBehaviours={MaxBehaviours}",
+            .. arguments,
+        ], ChildEnvironment);
 
     // The children read their settings from the command line and appsettings.json only, whatever the test host's
     // environment holds; and the admin token from the environment, as in a deployment.
@@ -163,6 +234,13 @@ public sealed class ClusterProcesses : IAsyncDisposable
         }
 
         return string.Join(Environment.NewLine, parts);
+    }
+
+    /// <summary>HTTP client for silo <paramref name="silo"/>'s own API (<c>POST /v1/rank</c> and health checks on its <c>--Urls</c>).</summary>
+    public static HttpClient SiloHttp(Silo silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        return new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.HealthPort}/"), Timeout = s_requestTimeout };
     }
 
     /// <summary>Kills silo <paramref name="number"/> (1-based) with SIGKILL: no graceful leave, Orleans must notice it died.</summary>

@@ -169,10 +169,7 @@ public sealed class ClusterProcesses : IAsyncDisposable
     public async Task<int> StopSiloAsync(int number, CancellationToken cancellationToken = default)
     {
         var silo = _silos[number - 1];
-        await using (var kill = ChildProcess.Start("kill", "kill", ["-s", "TERM", silo.Process.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await kill.Exited.WaitAsync(s_requestTimeout, cancellationToken);
-        }
+        silo.Process.Terminate();
 
         try
         {

@@ -14,6 +14,7 @@ namespace FitCluster.Grains;
 /// </summary>
 public sealed class ItemShardGrain(ModelStore store) : Grain, IItemShardGrain
 {
+    private LoadedModel _model = null!;
     private ItemTable _items = null!;
     private ICandidateScorer _scorer = null!;
     private int _metaSize;
@@ -28,9 +29,28 @@ public sealed class ItemShardGrain(ModelStore store) : Grain, IItemShardGrain
             throw new InvalidOperationException($"Shard index {shard} is outside 0..{model.Shards.ShardCount - 1}.");
         }
 
+        _model = model;
         _items = model.Artifact.Items.Select(model.Shards.RowsOf(shard));
         _scorer = model.Ranker.Scorer;
         _metaSize = _items.MetaSize;
+
+        // Once this silo unloads the version (idle, not active: ModelUnloadService), this shard frees its rows too.
+        var check = ModelUnloadService.CheckInterval(store.Options.UnloadAfter);
+        if (store.Options.UnloadAfter > TimeSpan.Zero)
+        {
+            this.RegisterGrainTimer(DeactivateIfUnloaded, new GrainTimerCreationOptions(check, check) { Interleave = true, KeepAlive = false });
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task DeactivateIfUnloaded(CancellationToken cancellationToken)
+    {
+        if (!store.Holds(_model))
+        {
+            DeactivateOnIdle();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -39,6 +59,7 @@ public sealed class ItemShardGrain(ModelStore store) : Grain, IItemShardGrain
     {
         ArgumentNullException.ThrowIfNull(request);
         var started = Stopwatch.GetTimestamp();
+        store.Touch(_model); // a version whose shards serve is in use on this silo, even when requests are coordinated elsewhere
         var rows = request.Rows;
         if (rows.Length == 0)
         {

@@ -8,6 +8,14 @@ namespace FitCluster.Grains;
 /// <param name="Shards">Which shard holds each item.</param>
 public sealed record LoadedModel(Ranker Ranker, ShardMap Shards)
 {
+    private long _lastUsed;
+
+    /// <summary>When it was last used (a <see cref="TimeProvider"/> timestamp); see <see cref="Touch"/>.</summary>
+    public long LastUsed => Volatile.Read(ref _lastUsed);
+
+    /// <summary>Records a use at <paramref name="timestamp"/>: a version in use is never unloaded.</summary>
+    public void Touch(long timestamp) => Volatile.Write(ref _lastUsed, timestamp);
+
     /// <summary>The artifact.</summary>
     public ModelArtifact Artifact => Ranker.Artifact;
 

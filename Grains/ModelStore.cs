@@ -69,6 +69,7 @@ public sealed partial class ModelStore : IDisposable
     {
         if (_models.TryGetValue(modelVersion, out var loaded) && loaded.IsValueCreated)
         {
+            loaded.Value.Touch(_time.GetTimestamp());
             return loaded.Value;
         }
 
@@ -86,6 +87,7 @@ public sealed partial class ModelStore : IDisposable
         var lazy = _models.GetOrAdd(modelVersion, v => new Lazy<LoadedModel>(() => Load(v, folder), LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
+            lazy.Value.Touch(_time.GetTimestamp());
             return lazy.Value;
         }
         catch (ArtifactException)
@@ -93,6 +95,64 @@ public sealed partial class ModelStore : IDisposable
             _models.TryRemove(new KeyValuePair<string, Lazy<LoadedModel>>(modelVersion, lazy));
             throw;
         }
+    }
+
+    private async Task DisposeLaterAsync(Ranker ranker, TimeSpan delay)
+    {
+        await Task.Delay(delay, _time).ConfigureAwait(false);
+        ranker.Dispose();
+    }
+
+    /// <summary>Records a use of <paramref name="model"/> now (the shards of a version served from this silo keep it loaded).</summary>
+    public void Touch(LoadedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        model.Touch(_time.GetTimestamp());
+    }
+
+    /// <summary>Whether <paramref name="model"/> is still the loaded instance of its version (false once it was unloaded).</summary>
+    public bool Holds(LoadedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return _models.TryGetValue(model.ModelVersion, out var loaded) && loaded.IsValueCreated && ReferenceEquals(loaded.Value, model);
+    }
+
+    /// <summary>The versions loaded on this silo now.</summary>
+    public IReadOnlyList<string> LoadedVersions() => [.. _models.Where(m => m.Value.IsValueCreated).Select(m => m.Key).Order(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Unloads every version other than <paramref name="activeVersion"/> unused for <see cref="RankingOptions.UnloadAfter"/>
+    /// (none when that is zero); their shard activations notice and deactivate (<see cref="ItemShardGrain"/>).
+    /// </summary>
+    /// <returns>The versions unloaded.</returns>
+    public IReadOnlyList<string> UnloadIdle(string? activeVersion)
+    {
+        if (_options.UnloadAfter <= TimeSpan.Zero)
+        {
+            return [];
+        }
+
+        var now = _time.GetTimestamp();
+        var unloaded = new List<string>();
+        foreach (var (version, lazy) in _models)
+        {
+            if (version == activeVersion || !lazy.IsValueCreated || _time.GetElapsedTime(lazy.Value.LastUsed, now) < _options.UnloadAfter)
+            {
+                continue;
+            }
+
+            if (_models.TryRemove(new KeyValuePair<string, Lazy<LoadedModel>>(version, lazy)))
+            {
+                // A request that took this instance just before may still be running on it: release its native
+                // resources (ONNX sessions) only once any such request is past its deadline.
+                _ = DisposeLaterAsync(lazy.Value.Ranker, _options.RequestTimeout * 2);
+
+                unloaded.Add(version);
+                LogUnloaded(_logger, version, (long)_options.UnloadAfter.TotalSeconds);
+            }
+        }
+
+        return unloaded;
     }
 
     /// <summary>Describes a manifest for clients.</summary>
@@ -346,6 +406,9 @@ public sealed partial class ModelStore : IDisposable
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Artifact folder {Folder} changed since it was refused: examining it again")]
     private static partial void LogReexamined(ILogger logger, string folder);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Unloaded model {ModelVersion}: neither active nor used for {IdleSeconds} s")]
+    private static partial void LogUnloaded(ILogger logger, string modelVersion, long idleSeconds);
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "The artifact root {Root} cannot be read: {Reason}")]
     private static partial void LogUnreadableRoot(ILogger logger, string root, string reason);

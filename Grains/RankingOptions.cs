@@ -56,6 +56,13 @@ public sealed class RankingOptions
     /// </summary>
     public int UserTowerSplit { get; set; }
 
+    /// <summary>
+    /// How long a loaded model version that is neither active nor used by a request stays loaded; then the silo unloads
+    /// it (its shard activations deactivate and its buffers are freed), and the next request naming it loads it again.
+    /// Bounds memory across rollouts to about the active version plus those in use. Default 10 minutes; zero: never unload.
+    /// </summary>
+    public TimeSpan UnloadAfter { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Whether loading verifies every artifact file's SHA-256. Default true.</summary>
     public bool VerifyChecksums { get; set; } = true;
 

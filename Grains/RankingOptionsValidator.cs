@@ -49,6 +49,11 @@ public sealed class RankingOptionsValidator : IValidateOptions<RankingOptions>
             failures.Add($"Ranking:RequestTimeout must be positive, got {options.RequestTimeout}.");
         }
 
+        if (options.UnloadAfter < TimeSpan.Zero)
+        {
+            failures.Add($"Ranking:UnloadAfter must not be negative (zero: never unload), got {options.UnloadAfter}.");
+        }
+
         if (options.ActiveVersionCacheDuration < TimeSpan.Zero)
         {
             failures.Add("Ranking:ActiveVersionCacheDuration must not be negative.");

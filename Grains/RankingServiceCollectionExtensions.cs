@@ -20,6 +20,7 @@ public static class RankingServiceCollectionExtensions
         services.AddSingleton<ActiveVersionCache>();
         services.AddSingleton<RankingMetrics>();
         services.AddSingleton(TimeProvider.System);
+        services.AddHostedService<ModelUnloadService>();
         return services;
     }
 }

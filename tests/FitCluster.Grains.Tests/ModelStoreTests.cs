@@ -104,10 +104,52 @@ public sealed class ModelStoreTests
         Assert.Contains($"candidate '{first.Candidates[3]}'", error.Message, StringComparison.Ordinal);
     }
 
-    private static (ModelStore Store, ManualClock Clock) Store(string root)
+    [Fact]
+    public void UnloadIdle_UnloadsOnlyIdleVersionsOtherThanTheActive_AndGetLoadsThemAgain()
+    {
+        using var root = new TempDirectory();
+        TestArtifact.WriteFit(root.Combine("a"), version: "fit-a");
+        TestArtifact.WriteFit(root.Combine("b"), seed: 2, version: "fit-b");
+        TestArtifact.WriteFit(root.Combine("c"), seed: 3, version: "fit-c");
+        var (store, clock) = Store(root.Path, unloadAfter: TimeSpan.FromMinutes(10));
+        var a = store.Get("fit-a");
+        var b = store.Get("fit-b");
+        var c = store.Get("fit-c");
+
+        clock.Advance(TimeSpan.FromMinutes(6));
+        store.Touch(c); // c's shards served a request on this silo
+        Assert.Empty(store.UnloadIdle("fit-a"));
+
+        clock.Advance(TimeSpan.FromMinutes(5)); // a and b idle 11 min, c 5 min
+        Assert.Equal(["fit-b"], store.UnloadIdle("fit-a"));
+
+        Assert.Equal(["fit-a", "fit-c"], store.LoadedVersions());
+        Assert.True(store.Holds(a));
+        Assert.False(store.Holds(b));
+        Assert.True(store.Holds(c));
+        var again = store.Get("fit-b");
+        Assert.NotSame(b, again);
+        Assert.True(store.Holds(again));
+    }
+
+    [Fact]
+    public void UnloadIdle_Zero_NeverUnloads()
+    {
+        using var root = new TempDirectory();
+        TestArtifact.WriteFit(root.Combine("a"), version: "fit-a");
+        var (store, clock) = Store(root.Path, unloadAfter: TimeSpan.Zero);
+        store.Get("fit-a");
+
+        clock.Advance(TimeSpan.FromDays(1));
+
+        Assert.Empty(store.UnloadIdle(null));
+        Assert.Equal(["fit-a"], store.LoadedVersions());
+    }
+
+    private static (ModelStore Store, ManualClock Clock) Store(string root, TimeSpan? unloadAfter = null)
     {
         var clock = new ManualClock();
-        var options = Options.Create(new RankingOptions { ArtifactRoot = root, ShardCount = 2 });
+        var options = Options.Create(new RankingOptions { ArtifactRoot = root, ShardCount = 2, UnloadAfter = unloadAfter ?? TimeSpan.FromMinutes(10) });
         return (new ModelStore(options, NullLogger<ModelStore>.Instance, clock), clock);
     }
 

@@ -360,7 +360,7 @@ public sealed partial class ModelStore : IDisposable
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             ranker?.Dispose();
-            var reason = e is ArtifactException ? e.Message : $"{directory}: {e.GetType().Name}: {e.Message}";
+            var reason = WithoutRoot(e is ArtifactException ? e.Message : $"{directory}: {e.GetType().Name}: {e.Message}");
             var refusal = Refuse(directory, modelVersion, reason);
             _folders[directory] = new FolderState(fingerprint, null, refusal, Visible: true);
             _listing = _listing with { Expires = long.MinValue }; // the next look lists it as refused
@@ -370,9 +370,19 @@ public sealed partial class ModelStore : IDisposable
 
     private RefusedVersion Refuse(string folder, string? modelVersion, string reason)
     {
+        reason = WithoutRoot(reason);
         LogRefused(_logger, folder, modelVersion ?? "(unknown)", reason);
         var name = folder == _options.ArtifactRoot ? "." : Path.GetFileName(folder);
         return new RefusedVersion(name, modelVersion, reason, _time.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+    }
+
+    // Reasons reach unauthenticated readers (GET /v1/models, 409 bodies): they name files relative to the artifact root,
+    // never the server's own paths.
+    private string WithoutRoot(string reason)
+    {
+        var root = Path.TrimEndingDirectorySeparator(_options.ArtifactRoot);
+        return root.Length == 0 ? reason : reason.Replace(root + Path.DirectorySeparatorChar, string.Empty, StringComparison.Ordinal)
+            .Replace(root, ".", StringComparison.Ordinal);
     }
 
     // Names, sizes and write times of the folder's files: any copy, edit or repair changes it.

@@ -47,7 +47,8 @@ public sealed class ModelStoreTests
 
         var refused = Assert.Single(store.ListRefused());
         Assert.Equal(("bad", "fit-bad"), (refused.Folder, refused.ModelVersion));
-        Assert.Contains("weights.bin", refused.Reason, StringComparison.Ordinal);
+        Assert.Contains("bad/weights.bin", refused.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(root.Path, refused.Reason, StringComparison.Ordinal); // no server paths to unauthenticated readers
         Assert.Equal(["fit-good"], store.ListVersions().Select(v => v.ModelVersion));
         Assert.False(store.Exists("fit-bad"));
         clock.Advance(ModelStore.ScanInterval);

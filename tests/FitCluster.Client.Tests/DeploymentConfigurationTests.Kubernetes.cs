@@ -99,10 +99,7 @@ public sealed partial class DeploymentConfigurationTests
         Assert.SkipWhen(node is null, "node is not on PATH: the Kubernetes manifests were not validated (./fit test brings it; elsewhere install Node.js 20+)");
         var lockFile = Path.Combine(source, "package-lock.json");
         var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(lockFile)))[..16];
-        var cacheRoot = Environment.GetEnvironmentVariable("FIT_K8S_VALIDATE_CACHE") is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(RepositoryRoot(), ".fit", "k8s-validate");
-        var directory = Path.Combine(cacheRoot, hash);
+        var directory = Path.Combine(CacheRoot(), hash);
         if (!File.Exists(Path.Combine(directory, ".ready")))
         {
             var npm = OnPath("npm");
@@ -140,6 +137,27 @@ public sealed partial class DeploymentConfigurationTests
         }
 
         return new NodeValidator(node!, script, directory);
+    }
+
+    // .fit/k8s-validate (./fit's cache, ignored by git); a folder under the temp directory where .fit cannot be made
+    // (a .fit symlink that points outside the Debian root, as in a worktree sharing another's cache). FIT_K8S_VALIDATE_CACHE wins.
+    private static string CacheRoot()
+    {
+        if (Environment.GetEnvironmentVariable("FIT_K8S_VALIDATE_CACHE") is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        var inRepository = Path.Combine(RepositoryRoot(), ".fit", "k8s-validate");
+        try
+        {
+            Directory.CreateDirectory(inRepository);
+            return inRepository;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Path.Combine(Path.GetTempPath(), "fitcluster-k8s-validate");
+        }
     }
 
     private static string? OnPath(string name) =>

@@ -12,10 +12,15 @@ namespace FitCluster.Grains;
 /// Scores candidates with the model's late interaction (FIT: LSS with each item's stored query index selecting its
 /// user branch, §4.3.2) and returns the shard's top-k.
 /// </summary>
-public sealed class ItemShardGrain(ModelStore store) : Grain, IItemShardGrain
+/// <remarks>
+/// With <c>Inference:ExecutionProvider=Cuda</c> in force (<see cref="DeviceInference"/>), a FIT shard's heads are copied to
+/// GPU memory at activation and stay there; requests send only user heads and candidate rows (ONNX Runtime I/O binding).
+/// </remarks>
+public sealed class ItemShardGrain(ModelStore store, DeviceInference device) : Grain, IItemShardGrain
 {
     private ItemTable _items = null!;
     private ICandidateScorer _scorer = null!;
+    private IDisposable? _deviceScorer;
     private int _metaSize;
 
     /// <inheritdoc />
@@ -29,8 +34,16 @@ public sealed class ItemShardGrain(ModelStore store) : Grain, IItemShardGrain
         }
 
         _items = model.Artifact.Items.Select(model.Shards.RowsOf(shard));
-        _scorer = model.Ranker.Scorer;
+        _scorer = device.ScorerFor(model, _items, out _deviceScorer);
         _metaSize = _items.MetaSize;
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _deviceScorer?.Dispose(); // the shard's heads leave device memory with the activation
+        _deviceScorer = null;
         return Task.CompletedTask;
     }
 

@@ -24,36 +24,20 @@ public sealed partial class DeviceInference : IDisposable
     private readonly Lazy<ExecutionProvider> _provider;
     private readonly ConditionalWeakTable<Ranker, IUserTower> _towers = [];
     private readonly Lock _towerLock = new();
-    private string? _probeFailure;
-    private bool _probed;
+    private readonly DeviceProbe _probe;
 
     /// <summary>Creates the service; nothing is probed until first asked.</summary>
-    public DeviceInference(IOptions<InferenceServiceOptions> options, ILogger<DeviceInference> logger)
+    public DeviceInference(IOptions<InferenceServiceOptions> options, DeviceProbe probe, ILogger<DeviceInference> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        _probe = probe;
         _logger = logger;
         _provider = new Lazy<ExecutionProvider>(Decide);
     }
 
     /// <summary>The provider in force: CUDA only when asked for and usable.</summary>
     public ExecutionProvider Provider => _provider.Value;
-
-    /// <summary>Why the requested provider is unusable here (probed once), or null when it works.</summary>
-    public string? Unavailable(InferenceServiceOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        lock (_towerLock)
-        {
-            if (!_probed)
-            {
-                _probeFailure = options.ExecutionProvider == ExecutionProvider.Cpu ? null : ExecutionProviderProbe.Probe(InferenceOptionsOf(options));
-                _probed = true;
-            }
-
-            return _probeFailure;
-        }
-    }
 
     /// <summary>The user tower requests for <paramref name="model"/> run on: the device tower with CUDA, else the model's own.</summary>
     public IUserTower UserTowerOf(LoadedModel model)
@@ -133,7 +117,7 @@ public sealed partial class DeviceInference : IDisposable
             return ExecutionProvider.Cpu;
         }
 
-        if (Unavailable(options) is { } why)
+        if (_probe.Unavailable(options) is { } why)
         {
             if (!options.FallbackToCpu)
             {

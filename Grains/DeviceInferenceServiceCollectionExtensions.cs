@@ -11,6 +11,7 @@ public static class DeviceInferenceServiceCollectionExtensions
     {
         services.AddOptions<InferenceServiceOptions>().BindConfiguration(InferenceServiceOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<InferenceServiceOptions>, InferenceServiceOptionsValidator>();
+        services.AddSingleton<DeviceProbe>();
         services.AddSingleton<DeviceInference>();
         services.AddHostedService<DeviceInferenceStartup>();
         return services;

@@ -5,9 +5,9 @@ namespace FitCluster.Grains;
 
 /// <summary>
 /// Reports every invalid <see cref="InferenceServiceOptions"/> value at once, at start-up — including a CUDA provider that
-/// the probe (<see cref="DeviceInference"/>) found unusable, unless <see cref="InferenceServiceOptions.FallbackToCpu"/>.
+/// the probe (<see cref="DeviceProbe"/>) found unusable, unless <see cref="InferenceServiceOptions.FallbackToCpu"/>.
 /// </summary>
-public sealed class InferenceServiceOptionsValidator(DeviceInference device) : IValidateOptions<InferenceServiceOptions>
+public sealed class InferenceServiceOptionsValidator(DeviceProbe probe) : IValidateOptions<InferenceServiceOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, InferenceServiceOptions options)
@@ -30,7 +30,7 @@ public sealed class InferenceServiceOptionsValidator(DeviceInference device) : I
         }
 
         if (failures.Count == 0 && options.ExecutionProvider == ExecutionProvider.Cuda && !options.FallbackToCpu
-            && device.Unavailable(options) is { } why)
+            && probe.Unavailable(options) is { } why)
         {
             failures.Add($"Inference:ExecutionProvider is Cuda but {why.TrimEnd('.', ' ')}. Set Inference:FallbackToCpu=true to serve on CPU instead.");
         }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using FitCluster.Model.Artifacts;
 using FitCluster.Model.Scoring;
@@ -69,6 +70,13 @@ public static partial class ExecutionProviderProbe
     internal static string Explain(Exception e)
     {
         var missing = MissingLibraries(e.Message);
+        if (missing.Count == 0 && BuildFlavor == "Cuda")
+        {
+            // ONNX Runtime's exception often says only "Failed to load shared library": try the CUDA provider's
+            // dependencies ourselves (its DT_NEEDED entries, plus cuDNN, which it loads later).
+            missing = [.. CudaLibraries.Where(name => !NativeLibrary.TryLoad(name, out _))];
+        }
+
         var what = missing.Count > 0 ? $"missing shared libraries: {string.Join(", ", missing)}" : e.Message;
         return BuildFlavor == "Cuda"
             ? $"the CUDA execution provider is not usable on this host ({what}). The GPU build of ONNX Runtime needs an " +
@@ -77,6 +85,10 @@ public static partial class ExecutionProviderProbe
             : "the CUDA execution provider is not in this build: it references the CPU ONNX Runtime package " +
               $"(build with `./fit build --gpu` or -p:OnnxRuntimeFlavor=Cuda). ONNX Runtime said: {e.Message}";
     }
+
+    /// <summary>What libonnxruntime_providers_cuda.so 1.32 needs from CUDA 13, cuDNN 9 and the driver.</summary>
+    internal static IReadOnlyList<string> CudaLibraries { get; } =
+        ["libcuda.so.1", "libcudart.so.13", "libcublas.so.13", "libcublasLt.so.13", "libcurand.so.10", "libcudnn.so.9"];
 
     [GeneratedRegex(@"lib[A-Za-z0-9_+\-]+\.so(\.[0-9]+)*")]
     private static partial Regex LibraryName();

@@ -1,4 +1,7 @@
 using FitCluster.Model;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,9 +15,9 @@ public sealed class DeviceInferenceTests
     [Fact]
     public void Validate_Defaults_SucceedOnCpuWithoutProbing()
     {
-        var (device, _) = Create(new InferenceServiceOptions());
+        var (device, probe, _) = Create(new InferenceServiceOptions());
 
-        var result = new InferenceServiceOptionsValidator(device).Validate(null, new InferenceServiceOptions());
+        var result = new InferenceServiceOptionsValidator(probe).Validate(null, new InferenceServiceOptions());
 
         Assert.True(result.Succeeded, result.FailureMessage);
         Assert.Equal(ExecutionProvider.Cpu, device.Provider);
@@ -25,9 +28,9 @@ public sealed class DeviceInferenceTests
     {
         Assert.SkipWhen(s_cudaUsable, "this host has a usable CUDA provider");
         var options = new InferenceServiceOptions { ExecutionProvider = ExecutionProvider.Cuda };
-        var (device, _) = Create(options);
+        var (device, probe, _) = Create(options);
 
-        var result = new InferenceServiceOptionsValidator(device).Validate(null, options);
+        var result = new InferenceServiceOptionsValidator(probe).Validate(null, options);
 
         Assert.True(result.Failed);
         var failure = Assert.Single(result.Failures!);
@@ -41,9 +44,9 @@ public sealed class DeviceInferenceTests
     {
         Assert.SkipWhen(s_cudaUsable, "this host has a usable CUDA provider");
         var options = new InferenceServiceOptions { ExecutionProvider = ExecutionProvider.Cuda, FallbackToCpu = true };
-        var (device, logger) = Create(options);
+        var (device, probe, logger) = Create(options);
 
-        var result = new InferenceServiceOptionsValidator(device).Validate(null, options);
+        var result = new InferenceServiceOptionsValidator(probe).Validate(null, options);
         await new DeviceInferenceStartup(device).StartAsync(TestContext.Current.CancellationToken);
 
         Assert.True(result.Succeeded, result.FailureMessage);
@@ -54,21 +57,34 @@ public sealed class DeviceInferenceTests
     }
 
     [Fact]
+    public void AddDeviceInference_ResolvesWithoutCycles()
+    {
+        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddDeviceInference();
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        Assert.Equal(ExecutionProvider.Cpu, provider.GetRequiredService<IOptions<InferenceServiceOptions>>().Value.ExecutionProvider);
+        Assert.Equal(ExecutionProvider.Cpu, provider.GetRequiredService<DeviceInference>().Provider);
+        Assert.Single(provider.GetServices<IHostedService>().OfType<DeviceInferenceStartup>());
+    }
+
+    [Fact]
     public void Validate_EveryProblemReportedAtOnce()
     {
         var options = new InferenceServiceOptions { ExecutionProvider = (ExecutionProvider)7, DeviceId = -1, IntraOpThreads = -2 };
-        var (device, _) = Create(options);
+        var (device, probe, _) = Create(options);
 
-        var result = new InferenceServiceOptionsValidator(device).Validate(null, options);
+        var result = new InferenceServiceOptionsValidator(probe).Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Equal(3, result.Failures!.Count());
         Assert.Contains("Inference:DeviceId must not be negative, got -1.", result.Failures!);
     }
 
-    private static (DeviceInference Device, RecordingLogger<DeviceInference> Logger) Create(InferenceServiceOptions options)
+    private static (DeviceInference Device, DeviceProbe Probe, RecordingLogger<DeviceInference> Logger) Create(InferenceServiceOptions options)
     {
         var logger = new RecordingLogger<DeviceInference>();
-        return (new DeviceInference(Options.Create(options), logger), logger);
+        var probe = new DeviceProbe();
+        return (new DeviceInference(Options.Create(options), probe, logger), probe, logger);
     }
 }

@@ -80,7 +80,7 @@ public static partial class ExecutionProviderProbe
         var what = missing.Count > 0 ? $"missing shared libraries: {string.Join(", ", missing)}" : e.Message;
         return BuildFlavor == "Cuda"
             ? $"the CUDA execution provider is not usable on this host ({what}). The GPU build of ONNX Runtime needs an " +
-              "NVIDIA GPU with its driver, CUDA 13 (cuBLAS, cuBLASLt, cuFFT, cuRAND) and cuDNN 9 on the library path. " +
+              "NVIDIA GPU with its driver, CUDA 13 (runtime, cuBLAS, cuBLASLt, cuRAND) and cuDNN 9 on the library path. " +
               $"ONNX Runtime said: {e.Message}"
             : "the CUDA execution provider is not in this build: it references the CPU ONNX Runtime package " +
               $"(build with `./fit build --gpu` or -p:OnnxRuntimeFlavor=Cuda). ONNX Runtime said: {e.Message}";

@@ -12,11 +12,16 @@ namespace FitCluster.Grains;
 /// Scores candidates with the model's late interaction (FIT: LSS with each item's stored query index selecting its
 /// user branch, §4.3.2) and returns the shard's top-k.
 /// </summary>
-public sealed class ItemShardGrain(ModelStore store) : Grain, IItemShardGrain
+/// <remarks>
+/// With <c>Inference:ExecutionProvider=Cuda</c> in force (<see cref="DeviceInference"/>), a FIT shard's heads are copied to
+/// GPU memory at activation and stay there; requests send only user heads and candidate rows (ONNX Runtime I/O binding).
+/// </remarks>
+public sealed class ItemShardGrain(ModelStore store, DeviceInference device) : Grain, IItemShardGrain
 {
     private LoadedModel _model = null!;
     private ItemTable _items = null!;
     private ICandidateScorer _scorer = null!;
+    private IDisposable? _deviceScorer;
     private int _metaSize;
 
     /// <inheritdoc />
@@ -31,7 +36,7 @@ public sealed class ItemShardGrain(ModelStore store) : Grain, IItemShardGrain
 
         _model = model;
         _items = model.Artifact.Items.Select(model.Shards.RowsOf(shard));
-        _scorer = model.Ranker.Scorer;
+        _scorer = device.ScorerFor(model, _items, out _deviceScorer);
         _metaSize = _items.MetaSize;
 
         // Once this silo unloads the version (idle, not active: ModelUnloadService), this shard frees its rows too.
@@ -51,6 +56,14 @@ public sealed class ItemShardGrain(ModelStore store) : Grain, IItemShardGrain
             DeactivateOnIdle();
         }
 
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _deviceScorer?.Dispose(); // the shard's heads leave device memory with the activation
+        _deviceScorer = null;
         return Task.CompletedTask;
     }
 

@@ -16,7 +16,7 @@ namespace FitCluster.Grains;
 /// </summary>
 [StatelessWorker]
 public sealed partial class RankingGrain(
-    ModelStore store, ActiveVersionCache active, RankingMetrics metrics, ILogger<RankingGrain> logger) : Grain, IRankingGrain
+    ModelStore store, ActiveVersionCache active, RankingMetrics metrics, DeviceInference device, ILogger<RankingGrain> logger) : Grain, IRankingGrain
 {
 #if FIT_CONTRACT_V2
     /// <inheritdoc />
@@ -109,7 +109,7 @@ public sealed partial class RankingGrain(
         // Start the user tower first, split over cores by branch range (other activations, so other cores): the partition
         // below overlaps with it.
         var towerStart = Stopwatch.GetTimestamp();
-        var tower = model.Ranker.UserTower;
+        var tower = device.UserTowerOf(model); // as the user tower grain runs it (on the GPU with CUDA: one call, no split)
         var towerCalls = StartUserTower(model, user, tower, store.Options.UserTowerSplit, cancellationToken);
 
         // Partition the known candidates by shard, in request order (so shard-local ties keep request order).

@@ -19,6 +19,7 @@ public static class RankingServiceCollectionExtensions
         services.AddSingleton<ModelStore>();
         services.AddSingleton<ActiveVersionCache>();
         services.AddSingleton<RankingMetrics>();
+        services.AddDeviceInference();
         services.AddSingleton(TimeProvider.System);
         services.AddHostedService<ModelUnloadService>();
         return services;

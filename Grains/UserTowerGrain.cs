@@ -9,13 +9,13 @@ namespace FitCluster.Grains;
 /// over cores) for one user; stateless, so activations scale with load.
 /// </summary>
 [StatelessWorker]
-public sealed class UserTowerGrain(ModelStore store) : Grain, IUserTowerGrain
+public sealed class UserTowerGrain(ModelStore store, DeviceInference device) : Grain, IUserTowerGrain
 {
     /// <inheritdoc />
     public ValueTask<UserHeads> ComputeAsync(UserTowerInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var tower = store.Get(this.GetPrimaryKeyString()).Ranker.UserTower;
+        var tower = device.UserTowerOf(store.Get(this.GetPrimaryKeyString())); // the GPU tower with CUDA in force
         var count = input.BranchCount == 0 && input.FirstBranch == 0 ? tower.BranchCount : input.BranchCount;
         var heads = new float[Math.Max(count, 0) * tower.HeadSize];
         BranchRange.Check(tower.BranchCount, tower.HeadSize, input.FirstBranch, heads.Length);

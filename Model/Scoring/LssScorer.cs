@@ -71,6 +71,21 @@ public sealed class LssScorer : ICandidateScorer
     /// <summary>d.</summary>
     public int Width { get; }
 
+    /// <summary>W_1, torch layout <c>[d, H_v]</c> (for the ONNX scoring graph).</summary>
+    internal ReadOnlySpan<float> RowWeight => _rowWeight;
+
+    /// <summary>b_1, <c>[d]</c>.</summary>
+    internal ReadOnlySpan<float> RowBias => _rowBias;
+
+    /// <summary>W_2, torch layout <c>[d, H_u]</c>.</summary>
+    internal ReadOnlySpan<float> ColumnWeight => _columnWeight;
+
+    /// <summary>b_2, <c>[d]</c>.</summary>
+    internal ReadOnlySpan<float> ColumnBias => _columnBias;
+
+    /// <summary>w, <c>[d·d]</c>, row-major over S″.</summary>
+    internal ReadOnlySpan<float> Projection => _projection;
+
     /// <summary>Names of the tensors <see cref="FromTensors"/> reads.</summary>
     public static IReadOnlyList<string> TensorNames { get; } =
         ["lss.row_fc.weight", "lss.row_fc.bias", "lss.column_fc.weight", "lss.column_fc.bias", "lss.projection.weight"];

@@ -5,7 +5,8 @@ namespace FitCluster.Benchmarks;
 
 /// <summary>
 /// Entry point: BenchmarkDotNet benchmarks (pick with <c>--filter</c>, e.g. <c>--job short --filter *Gemm*</c>), or
-/// <c>latency [--candidates N] [--requests N] [--rate R] [--out FILE]</c> for HdrHistogram percentiles of an in-process rank.
+/// <c>latency [--candidates N] [--requests N] [--rate R] [--out FILE]</c> for HdrHistogram percentiles of an in-process rank,
+/// or <c>gpu --artifact DIR [--requests N] [--out FILE]</c>: LSS parity and latency, CPU vs CUDA (bench/gpu-check.sh).
 /// </summary>
 public static class Program
 {
@@ -14,6 +15,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "latency")
         {
             return LatencyRunner.Run(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "gpu")
+        {
+            return GpuCheckRunner.Run(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -13,6 +13,7 @@ public sealed partial class DeploymentConfigurationTests
     {
         [ClusterHostingOptions.SectionName] = typeof(ClusterHostingOptions),
         [RankingOptions.SectionName] = typeof(RankingOptions),
+        [InferenceServiceOptions.SectionName] = typeof(InferenceServiceOptions),
         [GatewayOptions.SectionName] = typeof(GatewayOptions),
         [AdminOptions.SectionName] = typeof(AdminOptions),
     };
@@ -168,7 +169,7 @@ public sealed partial class DeploymentConfigurationTests
     [GeneratedRegex(@"\bDOTNET_ThreadPool_UnfairSemaphoreSpinLimit=(\S+)")]
     private static partial Regex SpinSetting();
 
-    [GeneratedRegex(@"\b(Cluster|Ranking|Gateway|Admin)__(\w+)")]
+    [GeneratedRegex(@"\b(Cluster|Ranking|Inference|Gateway|Admin)__(\w+)")]
     private static partial Regex EnvironmentKey();
 
     [GeneratedRegex(@"- name: (?<variable>\w+)\s*\n\s*valueFrom:\s*\n\s*secretKeyRef: \{ name: (?<secret>[\w-]+), key: (?<key>[\w-]+)")]

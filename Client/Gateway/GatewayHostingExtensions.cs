@@ -32,6 +32,12 @@ public static class GatewayHostingExtensions
             {
                 client.UseRedisClustering(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(options.RedisConnectionString!));
             }
+            else if (options.Clustering == AzureStorageConnection.ClusteringName)
+            {
+                // The silos' membership table (Azure Tables) lists their gateways. Read when the client starts, after
+                // the options validator has checked the connection string.
+                client.UseAzureStorageClustering(o => o.TableServiceClient = AzureStorageConnection.Client(options.AzureStorageConnectionString!));
+            }
             else
             {
                 client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, options.GatewayPort));

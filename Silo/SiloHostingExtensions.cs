@@ -38,9 +38,16 @@ public static class SiloHostingExtensions
                     silo.AddRedisGrainStorage(RankingServiceCollectionExtensions.StorageName,
                         o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(hosting.RedisConnectionString!));
                     break;
-                case AzureStorageConnection.ClusteringName:
+                case AzureStorageConnection.ClusteringName when AzureStorageConnection.Problems(nameof(hosting.AzureStorageConnectionString), hosting.AzureStorageConnectionString).Count == 0:
                     ConfigureAdvertisedEndpoints(silo, hosting);
                     silo.UseAzureStorage(hosting);
+                    break;
+                case AzureStorageConnection.ClusteringName:
+                    // A missing or malformed connection string: Orleans would build its Azure clients while the host
+                    // resolves its services, before the options validator runs, and crash. Inert stand-ins instead; the
+                    // validator then stops the silo with every problem listed (exit code 2) before anything listens.
+                    silo.UseLocalhostClustering(hosting.SiloPort, hosting.GatewayPort);
+                    silo.AddMemoryGrainStorage(RankingServiceCollectionExtensions.StorageName);
                     break;
                 default:
                     silo.UseLocalhostClustering(hosting.SiloPort, hosting.GatewayPort, new IPEndPoint(IPAddress.Loopback, hosting.PrimarySiloPort));

@@ -99,8 +99,10 @@ public sealed class AzureStorageClusterTests
 
         output?.WriteLine($"every silo stopped in {watch.Elapsed.TotalSeconds:F1} s");
         watch.Restart();
-        await Task.WhenAll(cluster.Silos.Select(s => cluster.RestartSiloAsync(s.Number, cancellationToken)));
-        await Task.WhenAll(cluster.Silos.Select(s => ClusterProcesses.WaitUntilReadyAsync(s, cancellationToken)));
+        // Each restart replaces its entry of cluster.Silos: the numbers are taken first.
+        var numbers = cluster.Silos.Select(s => s.Number).ToList();
+        await Task.WhenAll(numbers.Select(n => cluster.RestartSiloAsync(n, cancellationToken)));
+        await Task.WhenAll(numbers.Select(n => ClusterProcesses.WaitUntilReadyAsync(cluster.Silos[n - 1], cancellationToken)));
         output?.WriteLine($"every silo started again and ready in {watch.Elapsed.TotalSeconds:F1} s");
 
         // The gateway reconnects to the new silos (same ports) by itself; its answer then names the stored version.

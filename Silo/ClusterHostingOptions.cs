@@ -46,7 +46,7 @@ public sealed class ClusterHostingOptions
     public int PrimarySiloPort { get; set; } = 11111;
 
     /// <summary>
-    /// Redis clustering: the address other silos and clients reach this one at (written to the membership table); null
+    /// Redis or Azure Storage clustering: the address other silos and clients reach this one at (written to the membership table); null
     /// advertises the loopback address (one machine).
     /// </summary>
     public string? AdvertisedAddress { get; set; }

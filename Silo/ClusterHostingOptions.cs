@@ -8,11 +8,27 @@ public sealed class ClusterHostingOptions
     /// <summary>Configuration section name.</summary>
     public const string SectionName = "Cluster";
 
-    /// <summary><c>localhost</c> (default: one machine, development and tests) or <c>redis</c> (multi-node membership and grain storage).</summary>
+    /// <summary>
+    /// <c>localhost</c> (default: one machine, development and tests), <c>redis</c> or <c>azure</c> (multi-node
+    /// membership and grain storage in Redis, or in Azure Storage tables and blobs).
+    /// </summary>
     public string Clustering { get; set; } = "localhost";
 
     /// <summary>StackExchange.Redis connection string when <see cref="Clustering"/> is <c>redis</c>, e.g. <c>127.0.0.1:6379</c>.</summary>
     public string? RedisConnectionString { get; set; }
+
+    /// <summary>
+    /// Azure Storage connection string when <see cref="Clustering"/> is <c>azure</c> (required then): the membership table
+    /// and the grain storage (<see cref="AzureGrainStorage"/>) use this one account. Azurite's
+    /// <c>UseDevelopmentStorage=true</c>, or an explicit <c>DefaultEndpointsProtocol=...;AccountName=...;AccountKey=...</c>.
+    /// </summary>
+    public string? AzureStorageConnectionString { get; set; }
+
+    /// <summary>
+    /// With <c>azure</c> clustering, where grain state (the active model version) is kept: <c>table</c> (default: the
+    /// <c>OrleansGrainState</c> table) or <c>blob</c> (one JSON blob per grain in the <c>grainstate</c> container).
+    /// </summary>
+    public string AzureGrainStorage { get; set; } = "table";
 
     /// <summary>Orleans cluster id; silos and clients with the same id form one cluster. Default <c>fitcluster</c>.</summary>
     public string ClusterId { get; set; } = "fitcluster";
@@ -30,7 +46,7 @@ public sealed class ClusterHostingOptions
     public int PrimarySiloPort { get; set; } = 11111;
 
     /// <summary>
-    /// Redis clustering: the address other silos and clients reach this one at (written to the membership table); null
+    /// Redis or Azure Storage clustering: the address other silos and clients reach this one at (written to the membership table); null
     /// advertises the loopback address (one machine).
     /// </summary>
     public string? AdvertisedAddress { get; set; }
@@ -62,4 +78,10 @@ public sealed class ClusterHostingOptions
     /// inside <c>Ranking:ArtifactRoot</c>. A folder that cannot be written makes the silo keep state in memory and say so at start.
     /// </summary>
     public string? StateDirectory { get; set; }
+
+    /// <summary>
+    /// The Orleans Dashboard (<c>Cluster:Dashboard:*</c>) on this silo's web host: off by default; when on, it answers
+    /// loopback callers only unless <see cref="DashboardHostingOptions.AllowRemote"/> is set.
+    /// </summary>
+    public DashboardHostingOptions Dashboard { get; set; } = new();
 }

@@ -7,10 +7,12 @@ builder.AddFitClusterSilo();
 builder.Services.AddRanking();
 builder.Services.AddSiloHealthChecks();
 builder.AddSiloHttpApi();
+builder.AddSiloDashboard();
 
 var app = builder.Build();
 app.MapSiloHealthChecks();
 app.MapSiloHttpApi();
+app.MapSiloDashboard();
 ThreadPoolSpin.Report(app.Logger);
 app.ReportEmbeddedStorage();
 GrainContractReport.Report(app.Logger);

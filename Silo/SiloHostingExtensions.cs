@@ -16,7 +16,7 @@ namespace FitCluster.Silo;
 /// <summary>Wires the Orleans silo: clustering, grain storage, telemetry and health checks, from configuration.</summary>
 public static class SiloHostingExtensions
 {
-    /// <summary>Configures Orleans from the <c>Cluster</c> section (localhost by default, Redis for multi-node).</summary>
+    /// <summary>Configures Orleans from the <c>Cluster</c> section (localhost by default, Redis or Azure Storage for multi-node).</summary>
     public static WebApplicationBuilder AddFitClusterSilo(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -33,14 +33,21 @@ public static class SiloHostingExtensions
             switch (hosting.Clustering.ToLowerInvariant())
             {
                 case "redis":
-                    // The listeners bind the advertised address (or Cluster:ListenAddress), never every interface implicitly.
-                    // An unparsable address is reported by the options validator before the silo starts.
-                    silo.ConfigureEndpoints(
-                        IPAddress.TryParse(hosting.AdvertisedAddress, out var advertised) ? advertised : IPAddress.Loopback,
-                        hosting.SiloPort, hosting.GatewayPort, listenOnAnyHostAddress: false);
+                    ConfigureAdvertisedEndpoints(silo, hosting);
                     silo.UseRedisClustering(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(hosting.RedisConnectionString!));
                     silo.AddRedisGrainStorage(RankingServiceCollectionExtensions.StorageName,
                         o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(hosting.RedisConnectionString!));
+                    break;
+                case AzureStorageConnection.ClusteringName when AzureStorageConnection.Problems(nameof(hosting.AzureStorageConnectionString), hosting.AzureStorageConnectionString).Count == 0:
+                    ConfigureAdvertisedEndpoints(silo, hosting);
+                    silo.UseAzureStorage(hosting);
+                    break;
+                case AzureStorageConnection.ClusteringName:
+                    // A missing or malformed connection string: Orleans would build its Azure clients while the host
+                    // resolves its services, before the options validator runs, and crash. Inert stand-ins instead; the
+                    // validator then stops the silo with every problem listed (exit code 2) before anything listens.
+                    silo.UseLocalhostClustering(hosting.SiloPort, hosting.GatewayPort);
+                    silo.AddMemoryGrainStorage(RankingServiceCollectionExtensions.StorageName);
                     break;
                 default:
                     silo.UseLocalhostClustering(hosting.SiloPort, hosting.GatewayPort, new IPEndPoint(IPAddress.Loopback, hosting.PrimarySiloPort));
@@ -65,10 +72,18 @@ public static class SiloHostingExtensions
             }
 
             silo.Configure<GrainVersioningOptions>(ConfigureVersioning);
+            silo.AddDashboardIfEnabled(hosting.Dashboard);
         });
         builder.Services.AddOpenTelemetryMetricsIfConfigured(builder.Configuration);
         return builder;
     }
+
+    // Multi-node clustering (redis, azure): the listeners bind the advertised address (or Cluster:ListenAddress), never
+    // every interface implicitly. An unparsable address is reported by the options validator before the silo starts.
+    private static void ConfigureAdvertisedEndpoints(ISiloBuilder silo, ClusterHostingOptions hosting) =>
+        silo.ConfigureEndpoints(
+            IPAddress.TryParse(hosting.AdvertisedAddress, out var advertised) ? advertised : IPAddress.Loopback,
+            hosting.SiloPort, hosting.GatewayPort, listenOnAnyHostAddress: false);
 
     /// <summary>
     /// Rolling upgrades (docs/architecture.md): a grain interface's <c>[Version]</c> only grows, and a newer version keeps

@@ -32,6 +32,14 @@ public static class GatewayHostingExtensions
             {
                 client.UseRedisClustering(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(options.RedisConnectionString!));
             }
+            else if (options.Clustering == AzureStorageConnection.ClusteringName
+                && AzureStorageConnection.Problems(nameof(options.AzureStorageConnectionString), options.AzureStorageConnectionString).Count == 0)
+            {
+                // The silos' membership table (Azure Tables) lists their gateways. With an unusable connection string
+                // (Orleans would build its client before the options validator runs, and crash) the static stand-in
+                // below is used instead, and the validator stops the gateway with every problem listed.
+                client.UseAzureStorageClustering(o => o.TableServiceClient = AzureStorageConnection.Client(options.AzureStorageConnectionString!));
+            }
             else
             {
                 client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, options.GatewayPort));

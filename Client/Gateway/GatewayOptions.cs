@@ -24,11 +24,17 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary><c>localhost</c> (default) or <c>redis</c>: how the gateway finds the cluster.</summary>
+    /// <summary><c>localhost</c> (default), <c>redis</c> or <c>azure</c>: how the gateway finds the cluster.</summary>
     public string Clustering { get; set; } = "localhost";
 
     /// <summary>Redis connection string with redis clustering.</summary>
     public string? RedisConnectionString { get; set; }
+
+    /// <summary>
+    /// Azure Storage connection string with azure clustering (required then): the account of the silos'
+    /// <c>Cluster:AzureStorageConnectionString</c>, whose membership table lists their gateways.
+    /// </summary>
+    public string? AzureStorageConnectionString { get; set; }
 
     /// <summary>Localhost clustering: the silo gateway port to connect to. Default 30000.</summary>
     public int GatewayPort { get; set; } = 30000;

@@ -31,9 +31,14 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"Gateway:RequestTimeout must be positive, got {options.RequestTimeout}.");
         }
 
-        if (options.Clustering is not ("localhost" or "redis"))
+        if (options.Clustering is not ("localhost" or "redis" or AzureStorageConnection.ClusteringName))
         {
-            failures.Add($"Gateway:Clustering must be 'localhost' or 'redis', got '{options.Clustering}'.");
+            failures.Add($"Gateway:Clustering must be 'localhost', 'redis' or 'azure', got '{options.Clustering}'.");
+        }
+
+        if (options.Clustering == AzureStorageConnection.ClusteringName)
+        {
+            failures.AddRange(AzureStorageConnection.Problems($"Gateway:{nameof(options.AzureStorageConnectionString)}", options.AzureStorageConnectionString));
         }
 
         if (options.Clustering == "redis" && string.IsNullOrWhiteSpace(options.RedisConnectionString))

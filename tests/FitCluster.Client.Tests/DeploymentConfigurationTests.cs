@@ -18,14 +18,6 @@ public sealed partial class DeploymentConfigurationTests
         [AdminOptions.SectionName] = typeof(AdminOptions),
     };
 
-    // Options that k8s/components/azure sets and the Azure clustering work (branch azure) adds: accepted while the options
-    // classes lack them, checked like every other key once they exist. Remove this list when that work is merged.
-    private static readonly HashSet<string> s_pendingOptions = new(StringComparer.Ordinal)
-    {
-        "Cluster:AzureStorageConnectionString",
-        "Gateway:AzureStorageConnectionString",
-    };
-
     [Fact]
     public void KubernetesManifests_SetOnlyExistingOptions()
     {
@@ -37,12 +29,6 @@ public sealed partial class DeploymentConfigurationTests
         {
             foreach (Match match in EnvironmentKey().Matches(File.ReadAllText(file)))
             {
-                if (s_pendingOptions.Contains($"{match.Groups[1].Value}:{match.Groups[2].Value}")
-                    && s_sections[match.Groups[1].Value].GetProperty(match.Groups[2].Value) is null)
-                {
-                    continue;
-                }
-
                 AssertOption(match.Groups[1].Value, match.Groups[2].Value, file);
                 keys++;
             }

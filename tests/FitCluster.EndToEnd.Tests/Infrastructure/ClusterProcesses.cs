@@ -7,8 +7,8 @@ using FitCluster.EndToEnd.Tests.Wire;
 namespace FitCluster.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
-/// A FitCluster deployment as separate processes on this machine: silos with Redis clustering (distinct free ports, a
-/// cluster id of their own) and the HTTP gateway in front of them, started from the repository's build output.
+/// A FitCluster deployment as separate processes on this machine: silos with Redis (or, with
+/// <see cref="ClusterSettings.Azure"/>, Azure Storage) clustering (distinct free ports, a cluster id of their own) and the HTTP gateway in front of them, started from the repository's build output.
 /// Disposing kills every process, whatever state they are in.
 /// </summary>
 public sealed class ClusterProcesses : IAsyncDisposable
@@ -45,16 +45,16 @@ public sealed class ClusterProcesses : IAsyncDisposable
     private HttpClient? _http;
     private readonly List<(string Phase, TimeSpan Elapsed)> _phases = [];
 
-    private readonly string _redisConnectionString;
+    private readonly string _storeConnectionString;
     private readonly string _artifactRoot;
     private readonly int _shardCount;
     private readonly ClusterSettings _settings;
     private readonly Stopwatch _watch = Stopwatch.StartNew();
 
-    private ClusterProcesses(string clusterId, string redisConnectionString, string artifactRoot, int shardCount, ClusterSettings settings)
+    private ClusterProcesses(string clusterId, string storeConnectionString, string artifactRoot, int shardCount, ClusterSettings settings)
     {
         ClusterId = clusterId;
-        _redisConnectionString = redisConnectionString;
+        _storeConnectionString = storeConnectionString;
         _artifactRoot = artifactRoot;
         _shardCount = shardCount;
         _settings = settings;
@@ -80,14 +80,15 @@ public sealed class ClusterProcesses : IAsyncDisposable
     /// Starts <paramref name="siloCount"/> silos serving <paramref name="artifactRoot"/> with <paramref name="shardCount"/>
     /// shards, waits for each to say it started and answer <c>/health/ready</c>, then starts the gateway and waits until
     /// <c>GET /v1/models</c> lists <paramref name="expectedVersions"/>. <paramref name="settings"/> adds arguments to
-    /// every silo and to the gateway (TLS, for instance).
+    /// every silo and to the gateway (TLS, for instance) and says how they cluster: <paramref name="storeConnectionString"/>
+    /// is the Redis (default) or Azure Storage connection string.
     /// </summary>
     public static async Task<ClusterProcesses> StartAsync(
-        string redisConnectionString, string artifactRoot, int siloCount, int shardCount, IReadOnlyCollection<string> expectedVersions,
+        string storeConnectionString, string artifactRoot, int siloCount, int shardCount, IReadOnlyCollection<string> expectedVersions,
         ClusterSettings? settings = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(expectedVersions);
-        var cluster = Create(redisConnectionString, artifactRoot, shardCount, settings);
+        var cluster = Create(storeConnectionString, artifactRoot, shardCount, settings);
         try
         {
             var silos = Enumerable.Range(0, siloCount).Select(_ => cluster.LaunchSilo()).ToList();
@@ -107,8 +108,8 @@ public sealed class ClusterProcesses : IAsyncDisposable
     }
 
     /// <summary>A deployment with no process started yet: start silos and the gateway one by one with the methods below.</summary>
-    public static ClusterProcesses Create(string redisConnectionString, string artifactRoot, int shardCount, ClusterSettings? settings = null) =>
-        new("e2e-" + Guid.NewGuid().ToString("N")[..12], redisConnectionString, artifactRoot, shardCount, settings ?? new ClusterSettings());
+    public static ClusterProcesses Create(string storeConnectionString, string artifactRoot, int shardCount, ClusterSettings? settings = null) =>
+        new("e2e-" + Guid.NewGuid().ToString("N")[..12], storeConnectionString, artifactRoot, shardCount, settings ?? new ClusterSettings());
 
     /// <summary>
     /// Starts one more silo process on free ports (not waiting for it): from <paramref name="siloDll"/> (another build of
@@ -125,8 +126,8 @@ public sealed class ClusterProcesses : IAsyncDisposable
             $"--Ranking:ShardCount={_shardCount}",
             $"--Ranking:DefaultModelVersion={DefaultModelVersion}",
             $"--Ranking:MaxCandidates={MaxCandidates}",
-            "--Cluster:Clustering=redis",
-            $"--Cluster:RedisConnectionString={_redisConnectionString}",
+            $"--Cluster:Clustering={_settings.Clustering}",
+            $"--Cluster:{_settings.ConnectionStringKey}={_storeConnectionString}",
             $"--Cluster:SiloPort={siloPort}",
             $"--Cluster:GatewayPort={siloGatewayPort}",
             $"--Cluster:ClusterId={ClusterId}",
@@ -201,8 +202,8 @@ public sealed class ClusterProcesses : IAsyncDisposable
             RepositoryLayout.Find().ClientDll,
             "gateway",
             "--urls", $"http://127.0.0.1:{port}",
-            "--Gateway:Clustering=redis",
-            $"--Gateway:RedisConnectionString={_redisConnectionString}",
+            $"--Gateway:Clustering={_settings.Clustering}",
+            $"--Gateway:{_settings.ConnectionStringKey}={_storeConnectionString}",
             $"--Gateway:ClusterId={ClusterId}",
             $"--Gateway:ServiceId={ClusterId}",
             $"--Gateway:MaxCandidates={MaxCandidates}",

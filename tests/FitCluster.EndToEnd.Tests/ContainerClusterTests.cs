@@ -20,9 +20,9 @@ public sealed class ContainerClusterTests
     private const int SiloCount = 3;
     private const int ShardCount = 6;
 
-    // The container is stopped as `docker stop` does it (SIGTERM, SIGKILL after a grace period); until the cluster has
-    // noticed (at once after a graceful leave, after missed probes otherwise: measured ~12 s) calls to grains that lived
-    // there fail. 60 s leaves room for a busy 2-core CI machine.
+    // Testcontainers stops the container without a grace period (podman answers exit code 137: SIGKILL), so the silo
+    // cannot leave gracefully: until Orleans declares it dead after missed probes (measured 12-13 s) calls to grains
+    // that lived there fail. 60 s leaves room for a busy 2-core CI machine.
     private static readonly TimeSpan s_recoveryDeadline = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan s_attemptTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan s_retryBackoff = TimeSpan.FromMilliseconds(250);

@@ -82,7 +82,7 @@ public sealed class ContainerCluster : IAsyncDisposable
     public HttpClient SiloHttp(int number) =>
         new() { BaseAddress = new Uri($"http://{_silos[number - 1].Hostname}:{_silos[number - 1].GetMappedPublicPort(SiloHttpPort)}/"), Timeout = s_requestTimeout };
 
-    /// <summary>Stops silo container <paramref name="number"/> (1-based) as <c>docker stop</c> does: SIGTERM, then SIGKILL if it lingers.</summary>
+    /// <summary>Stops silo container <paramref name="number"/> (1-based) with Testcontainers' stop (no grace period: the engine kills it).</summary>
     public Task StopSiloAsync(int number, CancellationToken cancellationToken = default) => _silos[number - 1].StopAsync(cancellationToken);
 
     /// <summary>The last log lines of every container, for a failure message.</summary>

@@ -1,6 +1,6 @@
 namespace FitCluster.EndToEnd.Tests;
 
-/// <summary>The Testcontainers test starts a deployment of its own; it runs alone, like the silo-failure test.</summary>
+/// <summary>The container tests (Testcontainers) start deployments of their own; they run alone, like the silo-failure test.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class RedisContainerGroup
 {

@@ -7,23 +7,22 @@ using Testcontainers.Redis;
 namespace FitCluster.EndToEnd.Tests;
 
 /// <summary>
-/// The smoke rank against Redis in a container (Testcontainers), for machines with Docker. Machines without it (CI)
-/// skip it: <see cref="ClusterRankTests"/>, with Debian's redis-server as a child process, runs the same path everywhere.
+/// The smoke rank of silo and gateway processes against Redis in a container (the Testcontainers Redis module, with
+/// the project's Redis image: no registry is reachable from CI). Skipped only where no container engine can be had;
+/// <see cref="ClusterRankTests"/>, with Debian's redis-server as a child process, runs the same path everywhere.
 /// </summary>
 [Collection(RedisContainerGroup.Name)]
-[Trait("Category", "Docker")]
+[Trait("Category", "Containers")]
 public sealed class RedisContainerTests
 {
     [Fact]
     public async Task Rank_RedisInContainer_EqualsInProcessRanker()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var problem = await DockerProbe.ProblemAsync(cancellationToken);
-        Assert.SkipWhen(problem is not null,
-            $"Needs a Docker engine for the Redis container, and {problem}. Start Docker (or set DOCKER_HOST) to run it; " +
-            "ClusterRankTests runs the same deployment against Debian's redis-server without Docker.");
+        var (images, problem) = await ContainerImages.LocateAsync(cancellationToken);
+        Assert.SkipWhen(images is null, $"{problem} ClusterRankTests runs the same deployment against Debian's redis-server without one.");
 
-        await using var redis = new RedisBuilder("redis:7.0").Build();
+        await using var redis = new RedisBuilder(images!.Redis).WithLabel(ContainerImages.RunLabelName, images.RunLabel).Build();
         await redis.StartAsync(cancellationToken);
         using var folder = new TempDirectory();
         ClusterFixture.WriteArtifacts(folder.Path);

@@ -319,7 +319,7 @@ public sealed class ClusterProcesses : IAsyncDisposable
     // Readiness is a state only observable by asking (what a Kubernetes readiness probe does): the process has said it
     // started, and its health endpoint is asked until it answers 200 "Healthy" (a silo warms its model first) or the
     // start timeout passes. The process exiting ends the wait at once.
-    private static async Task WaitUntilHealthyAsync(HttpClient http, Uri uri, ChildProcess process, string phase, CancellationToken cancellationToken)
+    internal static async Task WaitUntilHealthyAsync(HttpClient http, Uri uri, ChildProcess process, string phase, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         var last = "no answer yet";

@@ -149,8 +149,8 @@ public sealed partial class RankingGrain(
 
         var results = await Task.WhenAll(calls);
         var gathered = Stopwatch.GetTimestamp();
-        var top = Merge(results, request.K);
-        var ranked = ImmutableArray.CreateBuilder<ScoredItem>(top.Count);
+        var top = Model.Ranking.TopKMerge.Merge([.. results.Select(r => (r.Positions, r.Scores))], request.K);
+        var ranked = ImmutableArray.CreateBuilder<ScoredItem>(top.Length);
         foreach (var (position, score) in top)
         {
             ranked.Add(new ScoredItem(candidates[position], score));
@@ -292,22 +292,6 @@ public sealed partial class RankingGrain(
         }
 
         return new ShardRequest([.. localRows], [.. positions], branches, subset, k);
-    }
-
-    // k-way merge of the shards' best-first lists: higher score first, equal scores by earlier request position.
-    private static List<(int Position, float Score)> Merge(ShardResult[] results, int k)
-    {
-        var all = new List<(int Position, float Score)>();
-        foreach (var result in results)
-        {
-            for (var i = 0; i < result.Positions.Length; i++)
-            {
-                all.Add((result.Positions[i], result.Scores[i]));
-            }
-        }
-
-        all.Sort(static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Position.CompareTo(b.Position));
-        return all.Count > k ? all.GetRange(0, k) : all;
     }
 
     private static string? Validate(RankRequest? request, RankingOptions options)

@@ -30,8 +30,15 @@ public static class ContractV2Build
 
         var siloProject = Path.Combine(folder, "Silo", "FitCluster.Silo.csproj");
         // No build servers: nothing outlives the build (the test kills only what it started).
+        // Restored offline from the packages the solution build already restored (the same projects, so the same packages):
+        // inside ./fit's Debian root a package registry behind a re-signing TLS proxy is not trusted, and the audit's
+        // online lookup would fail the build (NU1900 is an error here).
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         await using var build = ChildProcess.Start("dotnet build (contract v2)", RepositoryLayout.DotnetHost,
-            ["build", siloProject, "-c", layout.Configuration, "-p:FitContractVersion=2", "--disable-build-servers", "-nologo", "-v:q", "-clp:NoSummary"]);
+            ["build", siloProject, "-c", layout.Configuration, "-p:FitContractVersion=2", "--disable-build-servers", "-nologo", "-v:q", "-clp:NoSummary",
+             "--source", packages, "-p:NuGetAudit=false"]);
         int code;
         try
         {

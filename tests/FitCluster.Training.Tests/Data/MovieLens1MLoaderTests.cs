@@ -257,20 +257,6 @@ public sealed class MovieLens1MLoaderTests : IDisposable
         Assert.Equal(expected, log.BehaviourItems);
     }
 
-    [Fact]
-    [Trait("Category", TestData.RealDataCategory)]
-    public void Load_RealMovieLens1M_TakesUnderTwoSeconds()
-    {
-        var directory = TestData.RequireMovieLens1M();
-        MovieLens1MLoader.Load(directory); // warm up the JIT and the page cache
-
-        var stopwatch = Stopwatch.StartNew();
-        MovieLens1MLoader.Load(directory);
-        stopwatch.Stop();
-
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2), $"Load took {stopwatch.Elapsed.TotalMilliseconds:F0} ms");
-    }
-
     private static void AssertField(CategoricalField field, string name, int vocabSize, int[] values)
     {
         Assert.Equal(name, field.Name);

@@ -68,7 +68,13 @@ public sealed partial class RankingGrain(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A shard or tower call failed (its silo died, or could not load the version): a clear, retryable refusal, never
-            // a fault whose exception type the caller may not be able to read.
+            // a fault whose exception type the caller may not be able to read. Anything but the cluster's own failures is a
+            // bug, and is logged as one.
+            if (e is not (OrleansException or TimeoutException))
+            {
+                LogUnexpected(logger, e);
+            }
+
             return Refuse("shard_unavailable", $"Part of the cluster could not serve the request ({e.GetType().Name}: {e.Message}); retry shortly.");
         }
     }
@@ -348,6 +354,9 @@ public sealed partial class RankingGrain(
         LogRefused(logger, code, message);
         return new RankResponse(modelVersion, [], 0, [], [], [], default, new RankError(code, message));
     }
+
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Error, Message = "A shard or user-tower call failed unexpectedly; the request was refused as shard_unavailable")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 2200, Level = LogLevel.Debug, Message = "Refused a ranking request ({Code}): {Reason}")]
     private static partial void LogRefused(ILogger logger, string code, string reason);

@@ -37,7 +37,11 @@ public static class RankingApi
         using var deadline = new RequestDeadline(options.Value.RequestTimeout, cancellationToken);
         try
         {
-            response = await grains.GetGrain<IRankingGrain>(CoordinatorKey).RankAsync(request, deadline.Token);
+            // A read: hedged, so that a request caught on a gateway silo that is stopping still gets its answer in time.
+            var coordinator = grains.GetGrain<IRankingGrain>(CoordinatorKey);
+            response = await HedgedCall.RunAsync(
+                token => coordinator.RankAsync(request, token).AsTask(), IsClusterUnavailable,
+                r => r.Error is { Code: "shard_unavailable" }, options.Value.EffectiveHedgeAfter, TimeProvider.System, deadline.Token);
         }
         catch (Exception e) when (deadline.Expired(e))
         {
@@ -79,7 +83,10 @@ public static class RankingApi
         using var deadline = new RequestDeadline(options.Value.RequestTimeout, cancellationToken);
         try
         {
-            return TypedResults.Ok(await grains.GetGrain<IModelCatalogGrain>("default").GetAsync(deadline.Token));
+            var catalog = grains.GetGrain<IModelCatalogGrain>("default");
+            return TypedResults.Ok(await HedgedCall.RunAsync(
+                token => catalog.GetAsync(token).AsTask(), IsClusterUnavailable, _ => false,
+                options.Value.EffectiveHedgeAfter, TimeProvider.System, deadline.Token));
         }
         catch (Exception e) when (deadline.Expired(e))
         {

@@ -9,9 +9,10 @@ namespace FitCluster.Grains.Placement;
 /// <summary>
 /// Moves this silo's item shards to where <see cref="ItemShardPlacementDirector"/> now places them after the cluster
 /// changes, so that a silo that joins takes its share: on every membership or cluster-manifest change (after
-/// <see cref="SettleDelay"/>, which also coalesces bursts) each local shard activation is asked to migrate, and Orleans
-/// runs the director for it and moves it only if the director names another silo (grain migration: requests queued on
-/// the shard follow it). A silo that leaves needs nothing: its shards activate where the director places them on next use.
+/// <see cref="SettleDelay"/>, which also coalesces bursts) each local shard whose planned silo (<see cref="ShardPlacementPlans"/>,
+/// over the silos Orleans' placement offers it) is another one migrates there (Orleans grain migration: the director
+/// places it, and requests sent to the old activation meanwhile are forwarded). Shards that stay are not touched. A silo
+/// that leaves needs nothing from here: its shards activate where the director places them on their next call.
 /// </summary>
 /// <remarks>
 /// Knows the silo's shard activations from Orleans' activation working set (<see cref="IActivationWorkingSetObserver"/>);
@@ -20,6 +21,8 @@ namespace FitCluster.Grains.Placement;
 public sealed partial class ItemShardRebalancer(
     IClusterMembershipService membership,
     IClusterManifestProvider manifests,
+    ShardPlacementPlans plans,
+    ILocalSiloDetails localSilo,
     IOptions<RankingOptions> options,
     TimeProvider time,
     ILogger<ItemShardRebalancer> logger) : IActivationWorkingSetObserver, ILifecycleParticipant<ISiloLifecycle>, IDisposable
@@ -31,6 +34,8 @@ public sealed partial class ItemShardRebalancer(
     private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stopping = new();
     private Task? _running;
+    private MembershipVersion _lastMembership = MembershipVersion.MinValue;
+    private MajorMinorVersion _lastManifest = MajorMinorVersion.MinValue;
 
     /// <summary>Item-shard activations on this silo now.</summary>
     public int LocalShardCount => _shards.Count;
@@ -119,14 +124,17 @@ public sealed partial class ItemShardRebalancer(
 
     private void Rebalance()
     {
-        var silos = membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
-        var shardCount = options.Value.ShardCount;
-        if (silos > shardCount)
+        var snapshot = membership.CurrentSnapshot;
+        var manifest = manifests.Current;
+        if (snapshot.Version == _lastMembership && manifest.Version == _lastManifest)
         {
-            LogMoreSilosThanShards(logger, silos, shardCount);
+            return; // nothing the director sees has changed
         }
 
-        var asked = 0;
+        (_lastMembership, _lastManifest) = (snapshot.Version, manifest.Version);
+        var here = localSilo.SiloAddress;
+        List<SiloAddress>? silos = null;
+        var (kept, moved) = (0, 0);
         foreach (var shard in _shards.Keys)
         {
             if (shard.Deactivated.IsCompleted)
@@ -135,16 +143,50 @@ public sealed partial class ItemShardRebalancer(
                 continue;
             }
 
-            // Orleans places the shard again (ItemShardPlacementDirector) and migrates it only if that names another silo.
+            silos ??= CompatibleSilos(shard.GrainId.Type, snapshot, manifest);
+            var target = plans.SiloOf(shard.GrainId, silos);
+            if (target is null || target.Equals(here))
+            {
+                kept++;
+                continue;
+            }
+
+            // Orleans places the shard again (the director, over the same silos) and moves it there; requests that reach
+            // the old activation meanwhile are forwarded to the new one.
             shard.Migrate(requestContext: null);
-            asked++;
+            moved++;
         }
 
-        LogRechecked(logger, silos, asked);
+        var shardCount = options.Value.ShardCount;
+        var active = snapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
+        if (active > shardCount)
+        {
+            LogMoreSilosThanShards(logger, active, shardCount);
+        }
+
+        if (moved > 0)
+        {
+            LogMoving(logger, active, moved, kept);
+        }
     }
 
-    [LoggerMessage(EventId = 2400, Level = LogLevel.Information, Message = "The cluster changed ({SiloCount} active silos): {ShardCount} item shards on this silo re-check their placement")]
-    private static partial void LogRechecked(ILogger logger, int siloCount, int shardCount);
+    // The silos Orleans' placement offers a migrating shard: those whose manifest has the grain type, among the active ones.
+    private static List<SiloAddress> CompatibleSilos(GrainType grainType, ClusterMembershipSnapshot snapshot, ClusterManifest manifest)
+    {
+        var silos = new List<SiloAddress>();
+        foreach (var (silo, grains) in manifest.Silos)
+        {
+            if (grains.Grains.ContainsKey(grainType) && snapshot.GetSiloStatus(silo) == SiloStatus.Active)
+            {
+                silos.Add(silo);
+            }
+        }
+
+        return silos;
+    }
+
+    [LoggerMessage(EventId = 2400, Level = LogLevel.Information, Message = "The cluster changed ({SiloCount} active silos): {MovedCount} item shards move from this silo, {KeptCount} stay")]
+    private static partial void LogMoving(ILogger logger, int siloCount, int movedCount, int keptCount);
 
     [LoggerMessage(EventId = 2401, Level = LogLevel.Warning, Message = "{SiloCount} active silos but {ShardCount} shards per model version: some silos hold no shard; raise Ranking:ShardCount above the silo count")]
     private static partial void LogMoreSilosThanShards(ILogger logger, int siloCount, int shardCount);

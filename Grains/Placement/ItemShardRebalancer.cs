@@ -37,9 +37,6 @@ public sealed partial class ItemShardRebalancer(
     private MembershipVersion _lastMembership = MembershipVersion.MinValue;
     private MajorMinorVersion _lastManifest = MajorMinorVersion.MinValue;
 
-    /// <summary>Item-shard activations on this silo now.</summary>
-    public int LocalShardCount => _shards.Count;
-
     /// <inheritdoc />
     public void OnAdded(IActivationWorkingSetMember member)
     {

@@ -67,6 +67,13 @@ public sealed class RankingOptions
     /// </summary>
     public TimeSpan UnloadAfter { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long a silo that joined the cluster is left out of item-shard placement, so that it loads and warms its model
+    /// versions before shards are placed on it or migrate to it (requests would otherwise wait for that load). Default
+    /// 30 s; zero: a joining silo takes its share at once.
+    /// </summary>
+    public TimeSpan ShardJoinGrace { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Whether loading verifies every artifact file's SHA-256. Default true.</summary>
     public bool VerifyChecksums { get; set; } = true;
 

@@ -8,17 +8,18 @@ namespace FitCluster.Grains.Placement;
 /// when a shard activates — on first use, after its silo left, or when the shard migrates (<see cref="ItemShardRebalancer"/>).
 /// </summary>
 /// <remarks>Thread-safe; the assignments are cached (<see cref="ShardPlacementPlans"/>).</remarks>
-public sealed class ItemShardPlacementDirector(ShardPlacementPlans plans) : IPlacementDirector
+public sealed class ItemShardPlacementDirector(ShardPlacementPlans plans, SiloMaturity maturity) : IPlacementDirector
 {
     /// <inheritdoc />
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var silos = context.GetCompatibleSilos(target);
+        var settled = maturity.Eligible(silos, out _); // not onto a silo that is still loading its versions
 
         // A key outside the layout is not a shard this cluster serves: its activation refuses itself (ItemShardGrain),
         // wherever it is.
-        var silo = plans.SiloOf(target.GrainIdentity, silos) ?? (silos.Contains(context.LocalSilo) ? context.LocalSilo : silos[0]);
+        var silo = plans.SiloOf(target.GrainIdentity, settled) ?? (silos.Contains(context.LocalSilo) ? context.LocalSilo : silos[0]);
         return Task.FromResult(silo);
     }
 }

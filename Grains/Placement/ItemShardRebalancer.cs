@@ -22,6 +22,7 @@ public sealed partial class ItemShardRebalancer(
     IClusterMembershipService membership,
     IClusterManifestProvider manifests,
     ShardPlacementPlans plans,
+    SiloMaturity maturity,
     ILocalSiloDetails localSilo,
     IOptions<RankingOptions> options,
     TimeProvider time,
@@ -34,8 +35,7 @@ public sealed partial class ItemShardRebalancer(
     private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stopping = new();
     private Task? _running;
-    private MembershipVersion _lastMembership = MembershipVersion.MinValue;
-    private MajorMinorVersion _lastManifest = MajorMinorVersion.MinValue;
+    private string _lastSilos = string.Empty;
 
     /// <inheritdoc />
     public void OnAdded(IActivationWorkingSetMember member)
@@ -111,7 +111,12 @@ public sealed partial class ItemShardRebalancer(
             {
                 await Task.Delay(SettleDelay, time, cancellationToken);
                 _changes.Reader.TryRead(out _); // changes during the delay are covered by this pass
-                Rebalance();
+                if (Rebalance() is { } recheck)
+                {
+                    // A silo is still within its join grace: look again when it has settled (no membership change will say so).
+                    _ = Task.Delay(recheck, time, cancellationToken).ContinueWith(
+                        _ => _changes.Writer.TryWrite(true), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -119,18 +124,25 @@ public sealed partial class ItemShardRebalancer(
         }
     }
 
-    private void Rebalance()
+    // One pass; returns when to look again (a silo still within its join grace), or null.
+    private TimeSpan? Rebalance()
     {
         var snapshot = membership.CurrentSnapshot;
         var manifest = manifests.Current;
-        if (snapshot.Version == _lastMembership && manifest.Version == _lastManifest)
+        if (_shards.Keys.FirstOrDefault() is not { } any)
         {
-            return; // nothing the director sees has changed
+            return null; // no shard here to move
         }
 
-        (_lastMembership, _lastManifest) = (snapshot.Version, manifest.Version);
+        var silos = maturity.Eligible(CompatibleSilos(any.GrainId.Type, snapshot, manifest), out var nextSettles);
+        var signature = string.Join(' ', silos.Select(s => s.ToParsableString()).Order(StringComparer.Ordinal));
+        if (signature == _lastSilos)
+        {
+            return nextSettles; // the silos shards may go to have not changed
+        }
+
+        _lastSilos = signature;
         var here = localSilo.SiloAddress;
-        List<SiloAddress>? silos = null;
         var (kept, moved) = (0, 0);
         foreach (var shard in _shards.Keys)
         {
@@ -140,7 +152,6 @@ public sealed partial class ItemShardRebalancer(
                 continue;
             }
 
-            silos ??= CompatibleSilos(shard.GrainId.Type, snapshot, manifest);
             var target = plans.SiloOf(shard.GrainId, silos);
             if (target is null || target.Equals(here))
             {
@@ -165,6 +176,8 @@ public sealed partial class ItemShardRebalancer(
         {
             LogMoving(logger, active, moved, kept);
         }
+
+        return nextSettles;
     }
 
     // The silos Orleans' placement offers a migrating shard: those whose manifest has the grain type, among the active ones.

@@ -8,6 +8,7 @@ public static class PlacementServiceCollectionExtensions
     /// <summary>Adds <see cref="ItemShardPlacementDirector"/> for <see cref="ItemShardPlacement"/> and the <see cref="ItemShardRebalancer"/>.</summary>
     public static IServiceCollection AddItemShardPlacement(this IServiceCollection services)
     {
+        services.AddSingleton<SiloMaturity>();
         services.AddSingleton<ShardPlacementPlans>();
         services.AddPlacementDirector<ItemShardPlacement, ItemShardPlacementDirector>();
         services.AddSingleton<ItemShardRebalancer>();

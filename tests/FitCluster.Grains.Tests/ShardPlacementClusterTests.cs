@@ -30,6 +30,7 @@ public sealed class ShardPlacementClusterTests
         var builder = new TestClusterBuilder(3);
         builder.Properties["Ranking:ArtifactRoot"] = root.Path;
         builder.Properties["Ranking:ShardCount"] = ShardCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.Properties["Ranking:ShardJoinGrace"] = "00:00:02";
         builder.Properties["Ranking:DefaultModelVersion"] = "fit-test-1";
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         var cluster = builder.Build();
@@ -43,7 +44,7 @@ public sealed class ShardPlacementClusterTests
             }
 
             var silos = cluster.Silos.Select(s => s.SiloAddress).ToArray();
-            var layout = await LayoutAsync(cluster);
+            var layout = await SettledLayoutAsync(cluster, silos, "at start (once every silo is past its join grace)");
             foreach (var version in s_versions)
             {
                 // 12 shards over 3 silos: 4 on each, and where the pure assignment puts them.

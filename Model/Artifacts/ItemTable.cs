@@ -64,6 +64,10 @@ public sealed class ItemTable
     /// <summary>Heads of all rows as float16; only for a float16 table.</summary>
     public ReadOnlySpan<Half> HalfHeads => _half ?? throw new InvalidOperationException("The item table holds float32 heads.");
 
+    // Arrays read from a file whose header and values the caller has checked (ItemTableFile).
+    internal static ItemTable FromStorage(int itemHeads, int headDim, int metaSize, ushort[] queryIndex, float[]? single, Half[]? half) =>
+        new(itemHeads, headDim, metaSize, queryIndex, single, half);
+
     /// <summary>Creates a float32 table.</summary>
     public static ItemTable FromSingle(int itemHeads, int headDim, int metaSize, ushort[] queryIndex, float[] heads)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FitCluster.Model.Artifacts;
+using FitCluster.Model.Catalog;
 
 namespace FitCluster.Model.Tests;
 
@@ -59,8 +60,7 @@ public static class TestArtifact
         }
 
         var heads = Values(random, ItemCount * dims.ItemHeadSize);
-        var table = half ? ItemTable.FromSingleAsHalf(2, 6, n, queryIndex, heads) : ItemTable.FromSingle(2, 6, n, queryIndex, heads);
-        return Write(directory, "fit", dims, tensors, table, version, createdUtc);
+        return Write(directory, "fit", dims, tensors, new Rows(queryIndex, heads, half), version, createdUtc);
     }
 
     /// <summary>Writes a Two-Tower artifact into <paramref name="directory"/> and returns its tensors.</summary>
@@ -76,18 +76,31 @@ public static class TestArtifact
         tensors.Add(Random(random, "user_tower.fc1.bias", 10));
         tensors.Add(new NamedTensor("two_tower.scale", [1], [4.5f]));
         var heads = Values(random, ItemCount * 10);
-        var table = ItemTable.FromSingle(1, 10, 1, new ushort[ItemCount], heads);
-        return Write(directory, "two-tower", dims, tensors, table, version, null);
+        return Write(directory, "two-tower", dims, tensors, new Rows(new ushort[ItemCount], heads, Half: false), version, null);
     }
 
     public static string ItemKey(int row) => $"m{row + 1}";
 
     public static Dictionary<string, string> User(int id, string gender = "F") => new() { ["user_id"] = $"u{id}", ["gender"] = gender };
 
-    private static Dictionary<string, NamedTensor> Write(string directory, string kind, ModelDims dims, List<NamedTensor> tensors, ItemTable table, string? version, string? createdUtc)
+    /// <summary>Item i (id <see cref="ItemKey"/>(i), item index i + 1): its query index and heads, in item order.</summary>
+    private sealed record Rows(ushort[] QueryIndex, float[] Heads, bool Half);
+
+    private static Dictionary<string, NamedTensor> Write(string directory, string kind, ModelDims dims, List<NamedTensor> tensors, Rows table, string? version, string? createdUtc)
     {
         Directory.CreateDirectory(directory);
-        table.Write(Path.Combine(directory, "item_table.bin"));
+        var size = dims.ItemHeadSize;
+        using (var writer = new ItemTableWriter(
+            Path.Combine(directory, "item_table.bin"), dims.ItemHeads, dims.HeadDim, kind == "fit" ? dims.MetaSize : 1, table.Half, bucketCount: 16))
+        {
+            for (var i = 0; i < ItemCount; i++)
+            {
+                writer.Add(ItemKey(i), i + 1, table.QueryIndex[i], table.Heads.AsSpan(i * size, size));
+            }
+
+            writer.Complete();
+        }
+
         var entries = WeightsFile.Write(Path.Combine(directory, "weights.bin"), tensors);
         File.WriteAllText(Path.Combine(directory, "user_tower.onnx"), "placeholder: not run by Model tests");
         File.WriteAllText(Path.Combine(directory, "item_tower.onnx"), "placeholder: not run by Model tests");
@@ -108,9 +121,8 @@ public static class TestArtifact
                 new FeatureVocabulary("gender", ["", "M", "F"], 1),
             ],
             ItemFields = [new FeatureVocabulary("genres", ["", "a", "b"], 2)],
-            ItemKeys = Enumerable.Range(0, ItemCount).Select(ItemKey).ToArray(),
             Scorer = kind == "fit" ? ScorerKinds.Lss : ScorerKinds.Dot,
-            ItemTable = new ItemTableEntry("item_table.bin", table.IsHalf ? "float16" : "float32"),
+            ItemTable = new ItemTableEntry("item_table.bin", table.Half ? "float16" : "float32"),
             Tensors = entries,
             WeightsFile = "weights.bin",
             UserTower = new OnnxGraphEntry("user_tower.onnx", new Dictionary<string, IReadOnlyList<long>>(), new Dictionary<string, IReadOnlyList<long>>()),

@@ -25,7 +25,10 @@ public static class TestArtifact
         SequenceLength, ItemCount, AttentionHidden: [], TowerHidden: [12, 10]);
 
     /// <summary>Writes a FIT artifact into <paramref name="directory"/> and returns its tensors.</summary>
-    public static IReadOnlyDictionary<string, NamedTensor> WriteFit(string directory, int seed = 1, bool half = false, int metaSize = 5, string? version = null, string? createdUtc = null)
+    /// <remarks><paramref name="tiedPairs"/>: items i and i + <see cref="ItemCount"/>/2 for i below it share heads and query
+    /// index, so every user scores them equally (exact ties: the order rule decides).</remarks>
+    public static IReadOnlyDictionary<string, NamedTensor> WriteFit(
+        string directory, int seed = 1, bool half = false, int metaSize = 5, string? version = null, string? createdUtc = null, int tiedPairs = 0)
     {
         var dims = FitDims(metaSize);
         var random = new Random(seed);
@@ -60,6 +63,13 @@ public static class TestArtifact
         }
 
         var heads = Values(random, ItemCount * dims.ItemHeadSize);
+        for (var i = 0; i < tiedPairs; i++)
+        {
+            var twin = i + (ItemCount / 2);
+            queryIndex[twin] = queryIndex[i];
+            heads.AsSpan(i * dims.ItemHeadSize, dims.ItemHeadSize).CopyTo(heads.AsSpan(twin * dims.ItemHeadSize));
+        }
+
         return Write(directory, "fit", dims, tensors, new Rows(queryIndex, heads, half), version, createdUtc);
     }
 

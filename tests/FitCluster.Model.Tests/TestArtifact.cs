@@ -89,6 +89,40 @@ public static class TestArtifact
         return Write(directory, "two-tower", dims, tensors, new Rows(new ushort[ItemCount], heads, Half: false), version, null);
     }
 
+    /// <summary>
+    /// Writes the FIT artifact of <see cref="WriteFit"/> in the old format version 1: item keys in the manifest and an item
+    /// table of layout 1 in item order (what <c>./fit upgrade</c> converts), sealed.
+    /// </summary>
+    public static void WriteFitFormat1(string directory, int seed = 1, bool half = false)
+    {
+        WriteFit(directory, seed, half);
+        var shard = ItemTableFile.Open(Path.Combine(directory, "item_table.bin")).ReadShard(0, 1);
+        var dims = FitDims();
+        var queryIndex = new ushort[ItemCount];
+        var heads = new float[ItemCount * dims.ItemHeadSize];
+        for (var i = 0; i < ItemCount; i++)
+        {
+            var row = shard.Find(ItemKey(i));
+            queryIndex[i] = shard.Items.QueryIndex[row];
+            shard.Items.CopyRow(row, heads.AsSpan(i * dims.ItemHeadSize, dims.ItemHeadSize));
+        }
+
+        var table = half ? ItemTable.FromSingleAsHalf(2, 6, dims.MetaSize, queryIndex, heads) : ItemTable.FromSingle(2, 6, dims.MetaSize, queryIndex, heads);
+        var tablePath = Path.Combine(directory, "item_table.bin");
+        table.Write(tablePath);
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllBytes(Path.Combine(directory, ModelManifest.FileName)))!.AsObject();
+        manifest["format_version"] = 1;
+        manifest["item_keys"] = new System.Text.Json.Nodes.JsonArray([.. Enumerable.Range(0, ItemCount).Select(i => (System.Text.Json.Nodes.JsonNode?)ItemKey(i))]);
+        manifest["files"]!["item_table.bin"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["sha256"] = ModelArtifact.Sha256(tablePath),
+            ["bytes"] = new FileInfo(tablePath).Length,
+        };
+        var bytes = System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString());
+        File.WriteAllBytes(Path.Combine(directory, ModelManifest.FileName), bytes);
+        ArtifactSeal.Write(directory, bytes);
+    }
+
     public static string ItemKey(int row) => $"m{row + 1}";
 
     public static Dictionary<string, string> User(int id, string gender = "F") => new() { ["user_id"] = $"u{id}", ["gender"] = gender };

@@ -93,9 +93,9 @@ public static class TestArtifact
     /// Writes the FIT artifact of <see cref="WriteFit"/> in the old format version 1: item keys in the manifest and an item
     /// table of layout 1 in item order (what <c>./fit upgrade</c> converts), sealed.
     /// </summary>
-    public static void WriteFitFormat1(string directory, int seed = 1, bool half = false)
+    public static void WriteFitFormat1(string directory, int seed = 1, bool half = false, string? version = null, string? createdUtc = null)
     {
-        WriteFit(directory, seed, half);
+        WriteFit(directory, seed, half, version: version, createdUtc: createdUtc);
         var shard = ItemTableFile.Open(Path.Combine(directory, "item_table.bin")).ReadShard(0, 1);
         var dims = FitDims();
         var queryIndex = new ushort[ItemCount];

@@ -37,16 +37,10 @@ public static class ShardMemoryRunner
             double? whole = null;
             foreach (var s in shardCounts)
             {
-                var largest = Enumerable.Range(0, s).MaxBy(i => file.RowsInShard(i, s));
-                var before = GC.GetTotalMemory(forceFullCollection: true);
-                var read = Stopwatch.StartNew();
-                var shard = file.ReadShard(largest, s);
-                var seconds = read.Elapsed.TotalSeconds;
-                var growth = GC.GetTotalMemory(forceFullCollection: true) - before;
+                var (rows, growth, resident, seconds) = Measure(file, s);
                 whole ??= growth;
                 table.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {s} | {shard.Count:N0} | {growth / 1e6:F1} | {shard.ResidentBytes / 1e6:F1} | {(double)growth / shard.Count:F0} | {growth / whole.Value:P0} | {seconds:F2} |");
-                GC.KeepAlive(shard);
+                    $"| {s} | {rows:N0} | {growth / 1e6:F1} | {resident / 1e6:F1} | {(double)growth / rows:F0} | {growth / whole.Value:P0} | {seconds:F2} |");
             }
 
             Console.Write(table);
@@ -61,6 +55,20 @@ public static class ShardMemoryRunner
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    // In its own frame, so that the shard is unreachable once it returns (a loop local may stay live across iterations).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (int Rows, long Growth, long Resident, double Seconds) Measure(ItemTableFile file, int shards)
+    {
+        var largest = Enumerable.Range(0, shards).MaxBy(i => file.RowsInShard(i, shards));
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var read = Stopwatch.StartNew();
+        var shard = file.ReadShard(largest, shards);
+        var seconds = read.Elapsed.TotalSeconds;
+        var growth = GC.GetTotalMemory(forceFullCollection: true) - before;
+        GC.KeepAlive(shard);
+        return (shard.Count, growth, shard.ResidentBytes, seconds);
     }
 
     private static void WriteTable(string path, int items)

@@ -274,9 +274,10 @@ public sealed class ItemTableFile
             ids.Add((bytes, offsets, _bucketStarts[b], rows));
         }
 
-        if (idBytes > Array.MaxLength)
+        if (idBytes > Array.MaxLength || (long)count * _layout.RowSize > Array.MaxLength)
         {
-            throw new ArtifactException($"{Path}: one shard would hold {idBytes:N0} bytes of ids; use more shards.");
+            throw new ArtifactException(
+                $"{Path}: one shard would hold {count:N0} items ({idBytes:N0} bytes of ids), more than one array holds; use more shards.");
         }
 
         var allIds = new byte[idBytes];

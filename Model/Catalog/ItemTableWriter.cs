@@ -15,11 +15,11 @@ namespace FitCluster.Model.Catalog;
 /// <para>Each item goes to a hash bucket of its raw id (<see cref="ItemIdHash"/>); the file stores buckets in order, with
 /// an index of where each starts, so that shard s of S reads exactly the buckets b with b mod S = s
 /// (<see cref="ItemTableFile.ReadShard"/>) and nothing else.</para>
-/// <para>Memory: <see cref="Add"/> appends each item to one of up to 64 spill files (by bucket range) beside the output,
-/// so it holds only write buffers and a counter per bucket. <see cref="Complete"/> then reads one spill file at a time
-/// (about 1/64 of the table: 83 MB for 10 million items of 512 bytes), orders it by bucket (arrival order within a
-/// bucket), refuses a repeated id, and writes its rows; the spill files are deleted. Disk: the table's size twice while
-/// completing.</para>
+/// <para>Memory: <see cref="Add"/> appends each item to one of up to 256 spill files (by bucket range) beside the output,
+/// so it holds only their write buffers (16 KB each) and a counter per bucket. <see cref="Complete"/> then reads one spill
+/// file at a time (about 1/256 of the table: 21 MB for 10 million items of 540 bytes), orders it by bucket (arrival order
+/// within a bucket), refuses a repeated id, and writes its rows; the spill files are deleted. Disk: the table's size twice
+/// while completing.</para>
 /// <para>Not thread-safe: one writer, one thread.</para>
 /// </remarks>
 /// <example>
@@ -37,7 +37,7 @@ public sealed class ItemTableWriter : IDisposable
     /// <summary>Most buckets a table may have.</summary>
     public const int MaxBucketCount = 1 << 20;
 
-    private const int MaxSpills = 64;
+    private const int MaxSpills = 256;
     private readonly string _path;
     private readonly string _spillDirectory;
     private readonly FileStream[] _spills;
@@ -191,7 +191,7 @@ public sealed class ItemTableWriter : IDisposable
     {
         var s = (int)((long)bucket * _spills.Length / _shape.BucketCount); // contiguous bucket ranges, in order
         return _spills[s] ??= new FileStream(
-            Path.Combine(_spillDirectory, $"{s:D2}.spill"), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+            Path.Combine(_spillDirectory, $"{s:D2}.spill"), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 14);
     }
 
     private void WriteIndex(Microsoft.Win32.SafeHandles.SafeFileHandle handle, ItemTableLayout layout)
@@ -226,7 +226,7 @@ public sealed class ItemTableWriter : IDisposable
 
         if (stream.Length > Array.MaxLength)
         {
-            throw new InvalidOperationException($"A spill file of {stream.Length:N0} bytes exceeds what one array holds; use more buckets.");
+            throw new InvalidOperationException($"A spill file of {stream.Length:N0} bytes exceeds what one array holds (a table of more than about 500 GB).");
         }
 
         var data = new byte[stream.Length];

@@ -1,10 +1,13 @@
 using System.Collections.Immutable;
+using System.Diagnostics.Metrics;
 using System.Text;
 using System.Text.Json;
 using FitCluster.Grains.Interfaces;
 using FitCluster.Model.Artifacts;
 using FitCluster.Model.Ranking;
 using FitCluster.Model.Tests;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
 
 namespace FitCluster.Grains.Tests;
 
@@ -80,6 +83,35 @@ public sealed class PartitionedRankingTests(PartitionedClusterFixture fixture)
 
         Assert.Equal([0, 1, 2], held.Keys.Order());
         Assert.Equal(TestArtifact.ItemCount, held.Values.Sum());
+
+        // The same numbers as a metric: each silo's fitcluster.shard.items gauge, summed over the cluster.
+        foreach (var silo in fixture.Cluster.Silos)
+        {
+            ((InProcessSiloHandle)silo).ServiceProvider.GetRequiredService<RankingMetrics>();
+        }
+
+        long gauged = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "fitcluster.shard.items")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "model_version" && (string?)tag.Value == PartitionedClusterFixture.Version)
+                {
+                    gauged += value;
+                }
+            }
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        Assert.Equal(TestArtifact.ItemCount, gauged);
     }
 
     // The items of shard s by the test's own hash: FNV-1a (basis 2166136261, prime 16777619) of the UTF-8 id, mod B, mod S.

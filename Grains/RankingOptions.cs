@@ -1,3 +1,5 @@
+using FitCluster.Model.Ranking;
+
 namespace FitCluster.Grains;
 
 /// <summary>Options of the ranking service (configuration section <c>Ranking</c>).</summary>
@@ -10,24 +12,25 @@ public sealed class RankingOptions
     public const int DefaultShardCount = 12;
 
     /// <summary>Default <see cref="MaxCandidates"/>.</summary>
-    public const int DefaultMaxCandidates = 10_000;
+    public const int DefaultMaxCandidates = RankLimits.DefaultMaxCandidates;
 
     /// <summary>Default <see cref="MaxK"/>.</summary>
-    public const int DefaultMaxK = 1_000;
+    public const int DefaultMaxK = RankLimits.DefaultMaxK;
 
     /// <summary>Default <see cref="MaxBehaviours"/>.</summary>
-    public const int DefaultMaxBehaviours = 1_000;
+    public const int DefaultMaxBehaviours = RankLimits.DefaultMaxBehaviours;
 
     /// <summary>Folder holding one sub-folder per model version (each written by <c>./fit export</c>). Required.</summary>
     public string ArtifactRoot { get; set; } = string.Empty;
 
     /// <summary>
-    /// Item shards per model version; items go to shards by a stable hash of their id, and a version's shards spread evenly
-    /// over the silos (each holds ⌊S/n⌋ or ⌈S/n⌉ of them) and move when silos join or leave. Choose it so that shards
-    /// outnumber silos — a silo beyond the shard count holds none — ideally a multiple of the usual silo count. Default 12:
-    /// an exact split over 1, 2, 3, 4 or 6 silos, and work for up to 12 (the Kubernetes base, 3 silos, uses it; the
-    /// production overlay, 6 silos, sets 24). On a single small silo more shards only add messages (measured on 2 cores, 300
-    /// req/s of 2,000 candidates: p99 3.9 ms with 2 shards, 5.4 ms with 8): one per core is the low-latency choice there.
+    /// Item shards per model version; items go to shards by a stable hash of their raw id, and each shard reads only its
+    /// own buckets of the item table, so a silo holds about 1/silos of the catalog. A version's shards spread evenly over
+    /// the silos (each holds ⌊S/n⌋ or ⌈S/n⌉ of them) and move when silos join or leave. Choose it so that shards outnumber
+    /// silos — a silo beyond the shard count holds none — ideally a multiple of the usual silo count. Default 12: an exact
+    /// split over 1, 2, 3, 4 or 6 silos, and work for up to 12 (the Kubernetes base, 3 silos, uses it; the production
+    /// overlay, 6 silos, sets 24). On a single small silo more shards only add messages (measured on 2 cores, 300 req/s of
+    /// 2,000 candidates: p99 3.9 ms with 2 shards, 5.4 ms with 8): one per core is the low-latency choice there.
     /// The same on every silo of a cluster.
     /// </summary>
     public int ShardCount { get; set; } = DefaultShardCount;
@@ -40,6 +43,9 @@ public sealed class RankingOptions
 
     /// <summary>Longest behaviour list a request may carry (the model uses the latest sequence-length of them). Default 1,000.</summary>
     public int MaxBehaviours { get; set; } = DefaultMaxBehaviours;
+
+    /// <summary>The request limits above, as the one check every door runs.</summary>
+    public RankLimits Limits => new(MaxCandidates, MaxK, MaxBehaviours);
 
     /// <summary>Deadline of one request inside the cluster. Default 2 s.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(2);

@@ -1,4 +1,5 @@
 using FitCluster.Client.Security;
+using FitCluster.Model.Ranking;
 
 namespace FitCluster.Client.Gateway;
 
@@ -9,13 +10,13 @@ public sealed class GatewayOptions
     public const string SectionName = "Gateway";
 
     /// <summary>Largest candidate list accepted; larger requests get 400. Default 10,000.</summary>
-    public int MaxCandidates { get; set; } = 10_000;
+    public int MaxCandidates { get; set; } = RankLimits.DefaultMaxCandidates;
 
     /// <summary>Largest k accepted. Default 1,000.</summary>
-    public int MaxK { get; set; } = 1_000;
+    public int MaxK { get; set; } = RankLimits.DefaultMaxK;
 
     /// <summary>Longest behaviour list accepted. Default 1,000.</summary>
-    public int MaxBehaviours { get; set; } = 1_000;
+    public int MaxBehaviours { get; set; } = RankLimits.DefaultMaxBehaviours;
 
     /// <summary>
     /// Deadline of one request at this door: a grain call still unanswered after it (plus a small margin, so that the

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Text.Json;
 using FitCluster.Client.Api;
 using FitCluster.Grains.Interfaces;
+using FitCluster.Model.Ranking;
 
 namespace FitCluster.Client.Gateway;
 
@@ -56,53 +56,9 @@ public static class RankRequestValidator
         }
 
         var candidates = body.Candidates;
-        if (candidates is null || candidates.Count == 0)
+        foreach (var (field, message) in new RankLimits(options.MaxCandidates, options.MaxK, options.MaxBehaviours).Check(candidates, body.Behaviours, body.K))
         {
-            Fail("candidates", "At least one candidate is required.");
-        }
-        else if (candidates.Count > options.MaxCandidates)
-        {
-            Fail("candidates", string.Create(CultureInfo.InvariantCulture, $"{candidates.Count:N0} candidates exceed the limit of {options.MaxCandidates:N0}."));
-        }
-        else
-        {
-            var seen = new HashSet<string>(candidates.Count, StringComparer.Ordinal);
-            var duplicates = new List<string>();
-            foreach (var candidate in candidates)
-            {
-                if (string.IsNullOrEmpty(candidate))
-                {
-                    Fail("candidates", "Candidate ids must be non-empty strings.");
-                    break;
-                }
-
-                if (!seen.Add(candidate) && duplicates.Count < 10)
-                {
-                    duplicates.Add(candidate);
-                }
-            }
-
-            if (duplicates.Count > 0)
-            {
-                Fail("candidates", $"Duplicate candidate ids: {string.Join(", ", duplicates)}.");
-            }
-        }
-
-        if (body.Behaviours is { } behaviours)
-        {
-            if (behaviours.Count > options.MaxBehaviours)
-            {
-                Fail("behaviours", string.Create(CultureInfo.InvariantCulture, $"{behaviours.Count:N0} behaviours exceed the limit of {options.MaxBehaviours:N0}."));
-            }
-            else if (behaviours.Any(string.IsNullOrEmpty))
-            {
-                Fail("behaviours", "Behaviour ids must be non-empty strings.");
-            }
-        }
-
-        if (body.K < 1 || body.K > options.MaxK)
-        {
-            Fail("k", $"k must be in 1..{options.MaxK}, got {body.K}.");
+            Fail(field, message); // the limits every door shares (RankLimits)
         }
 
         if (body.ModelVersion is { Length: 0 })

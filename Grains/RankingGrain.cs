@@ -85,7 +85,9 @@ public sealed partial class RankingGrain(
         Model.Ranking.ResolvedUser user;
         try
         {
-            user = ranker.ResolveUser(request.UserFeatures, request.Behaviours.IsDefault ? [] : request.Behaviours);
+            user = request.UserId is null
+                ? ranker.ResolveUser(request.UserFeatures, request.Behaviours.IsDefault ? [] : request.Behaviours)
+                : s_storedUser; // resolved by the user grain, with its heads
         }
         catch (ArgumentException e)
         {
@@ -116,7 +118,8 @@ public sealed partial class RankingGrain(
         // below overlaps with it.
         var towerStart = Stopwatch.GetTimestamp();
         var tower = device.UserTowerOf(model); // as the user tower grain runs it (on the GPU with CUDA: one call, no split)
-        var towerCalls = StartUserTower(model, user, tower, store.Options.UserTowerSplit, cancellationToken);
+        var stored = request.UserId is null ? null : StartStoredUserHeads(request.UserId, model, cancellationToken);
+        var towerCalls = stored is null ? StartUserTower(model, user, tower, store.Options.UserTowerSplit, cancellationToken) : [];
 
         // Partition the known candidates by shard, in request order (so shard-local ties keep request order).
         var candidates = request.Candidates;
@@ -140,7 +143,23 @@ public sealed partial class RankingGrain(
             known++;
         }
 
-        var heads = await GatherUserHeadsAsync(towerCalls, tower);
+        float[] heads;
+        if (stored is null)
+        {
+            heads = await GatherUserHeadsAsync(towerCalls, tower);
+        }
+        else
+        {
+            var storedHeads = await stored;
+            if (storedHeads.Error is { } refused)
+            {
+                return Refuse(refused.Code, refused.Message, model.ModelVersion);
+            }
+
+            heads = storedHeads.Heads;
+            user = user with { UnknownBehaviours = storedHeads.UnknownBehaviours, UnknownFeatures = storedHeads.UnknownFeatures };
+        }
+
         var towerDone = Stopwatch.GetTimestamp();
 
         var calls = new List<Task<ShardResult>>(shardCount);
@@ -327,7 +346,12 @@ public sealed partial class RankingGrain(
             return $"{request.Behaviours.Length:N0} behaviours exceed the limit of {options.MaxBehaviours:N0}.";
         }
 
-        if (request.UserFeatures is null)
+        if (ValidateStoredUser(request) is { } storedUser)
+        {
+            return storedUser;
+        }
+
+        if (request.UserFeatures is null && request.UserId is null)
         {
             return "User features are required.";
         }

@@ -1,5 +1,6 @@
 using FitCluster.Client.Api;
 using FitCluster.Grains.Interfaces;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -27,8 +28,9 @@ public static class UsersApi
     }
 
     private static async Task<Results<Ok<UserWriteResponseBody>, ValidationProblem, ProblemHttpResult>> SetProfileAsync(
-        string id, UserProfileBody? body, IGrainFactory grains, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
+        HttpContext context, UserProfileBody? body, IGrainFactory grains, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
+        var id = UserIdOf(context);
         var (features, rejected, bodyProblem) = UserRequestValidator.Profile(body);
         if (Invalid(id, "features", bodyProblem) is { } invalid)
         {
@@ -40,8 +42,9 @@ public static class UsersApi
     }
 
     private static async Task<Results<Ok<UserWriteResponseBody>, ValidationProblem, ProblemHttpResult>> AppendEventsAsync(
-        string id, UserEventsBody? body, IGrainFactory grains, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
+        HttpContext context, UserEventsBody? body, IGrainFactory grains, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
+        var id = UserIdOf(context);
         var (events, rejected, bodyProblem) = UserRequestValidator.Events(body, options.Value);
         if (Invalid(id, "events", bodyProblem) is { } invalid)
         {
@@ -53,8 +56,9 @@ public static class UsersApi
     }
 
     private static async Task<Results<Ok<UserResponseBody>, ValidationProblem, ProblemHttpResult>> GetAsync(
-        string id, IGrainFactory grains, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
+        HttpContext context, IGrainFactory grains, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
+        var id = UserIdOf(context);
         if (Invalid(id, "id", null) is { } invalid)
         {
             return invalid;
@@ -83,6 +87,33 @@ public static class UsersApi
 
         return TypedResults.Ok(new UserResponseBody(
             id, user.Features, [.. user.Events.Select(e => new UserEventBody(e.EventId, e.Item, e.Timestamp))], user.Revision));
+    }
+
+    /// <summary>
+    /// The user id of a <c>/v1/users/{id}</c> request, unescaped exactly once from the request line: the route value keeps
+    /// <c>%2F</c> escaped (and decodes <c>%25</c>), so an id holding <c>/</c> or <c>%</c> would otherwise differ from the same
+    /// id in a rank request's <c>user_id</c>.
+    /// </summary>
+    public static string UserIdOf(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var route = context.Request.RouteValues["id"] as string ?? string.Empty;
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (raw is null || raw.Contains("://", StringComparison.Ordinal))
+        {
+            return route;
+        }
+
+        var path = raw.AsSpan(0, raw.IndexOfAny(['?', '#']) is var end and >= 0 ? end : raw.Length);
+        var start = path.IndexOf("/v1/users/", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return route;
+        }
+
+        var segment = path[(start + "/v1/users/".Length)..];
+        var slash = segment.IndexOf('/');
+        return Uri.UnescapeDataString(slash >= 0 ? segment[..slash] : segment);
     }
 
     // A bad user id or a body without anything to write: 400 by field, nothing asked of the cluster.

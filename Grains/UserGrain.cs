@@ -68,11 +68,11 @@ public sealed partial class UserGrain(
     }
 
     /// <inheritdoc />
-    public ValueTask<StoredUserHeads> GetHeadsAsync(string modelVersion, CancellationToken cancellationToken = default)
+    public async ValueTask<StoredUserHeads> GetHeadsAsync(string modelVersion, CancellationToken cancellationToken = default)
     {
         if (!state.RecordExists)
         {
-            return ValueTask.FromResult(Refused("unknown_user", $"No user '{this.GetPrimaryKeyString()}' is stored: set a profile with PUT /v1/users/{{id}} first."));
+            return Refused("unknown_user", $"No user '{this.GetPrimaryKeyString()}' is stored: set a profile with PUT /v1/users/{{id}} first.");
         }
 
         for (var i = 0; i < _cache.Count; i++)
@@ -82,7 +82,7 @@ public sealed partial class UserGrain(
                 var hit = _cache[i];
                 _cache.RemoveAt(i);
                 _cache.Insert(0, hit);
-                return ValueTask.FromResult(hit.Heads with { Cached = true });
+                return hit.Heads with { Cached = true };
             }
         }
 
@@ -93,14 +93,15 @@ public sealed partial class UserGrain(
         }
         catch (KeyNotFoundException e)
         {
-            return ValueTask.FromResult(Refused("unknown_model_version", e.Message));
+            return Refused("unknown_model_version", e.Message);
         }
         catch (ArtifactException e)
         {
-            return ValueTask.FromResult(Refused("model_refused", e.Message));
+            return Refused("model_refused", e.Message);
         }
 
-        var computed = Compute(model);
+        // No other call interleaves while the tower runs (not reentrant): the state cannot change under it.
+        var computed = await ComputeAsync(model, cancellationToken);
         if (computed.Error is null)
         {
             if (_cache.Count == CachedVersions)
@@ -111,7 +112,7 @@ public sealed partial class UserGrain(
             _cache.Insert(0, (modelVersion, computed));
         }
 
-        return ValueTask.FromResult(computed);
+        return computed;
     }
 
     /// <inheritdoc />
@@ -120,7 +121,7 @@ public sealed partial class UserGrain(
 
     // The user tower over the stored profile (only the features this version has: a profile may carry another version's
     // too) and behaviours, exactly as a request carrying them inline is resolved.
-    private StoredUserHeads Compute(LoadedModel model)
+    private async Task<StoredUserHeads> ComputeAsync(LoadedModel model, CancellationToken cancellationToken)
     {
         var fields = model.Artifact.Manifest.UserFields;
         var features = new Dictionary<string, string>(fields.Count, StringComparer.Ordinal);
@@ -148,9 +149,9 @@ public sealed partial class UserGrain(
             return Refused("invalid_request", $"User '{this.GetPrimaryKeyString()}' cannot be ranked with {model.ModelVersion}: {e.Message}");
         }
 
-        var tower = device.UserTowerOf(model); // as the user tower grain runs it (on the GPU with CUDA)
-        var heads = new float[tower.BranchCount * tower.HeadSize];
-        tower.Compute(user.Fields, user.Behaviours, heads);
+        var tower = device.UserTowerOf(model);
+        var heads = await UserTowerCalls.ComputeAsync(
+            GrainFactory, model.ModelVersion, tower, [.. user.Fields], [.. user.Behaviours], store.Options.UserTowerSplit, cancellationToken);
         return new StoredUserHeads(heads, [.. user.UnknownBehaviours], [.. user.UnknownFeatures], Cached: false);
     }
 

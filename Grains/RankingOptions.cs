@@ -34,7 +34,10 @@ public sealed class RankingOptions
     /// <summary>Largest k a request may ask for. Default 1,000.</summary>
     public int MaxK { get; set; } = DefaultMaxK;
 
-    /// <summary>Longest behaviour list a request may carry (the model uses the latest sequence-length of them). Default 1,000.</summary>
+    /// <summary>
+    /// Longest behaviour list a request may carry (the model uses the latest sequence-length of them); also how many of a
+    /// user's latest events a user grain keeps, and the largest events batch it accepts. Default 1,000.
+    /// </summary>
     public int MaxBehaviours { get; set; } = DefaultMaxBehaviours;
 
     /// <summary>Deadline of one request inside the cluster. Default 2 s.</summary>

@@ -159,6 +159,29 @@ public sealed class UserGrainTests(ClusterFixture fixture)
         Assert.Equal(["events:batch_too_large"], result.Errors.Select(e => $"{e.Field}:{e.Code}"));
     }
 
+    [Fact]
+    public async Task Writes_StorageFails_CallFailsAndNothingChangesInMemory()
+    {
+        var user = Grain("storage-down");
+        await user.SetProfileAsync(Profile(TestArtifact.User(1)), Ct);
+        await user.AppendEventsAsync([new UserEvent("e1", "m1", 1), new UserEvent("e2", "m2", 2)], Ct);
+        var cached = await user.GetHeadsAsync("fit-test-1", Ct);
+
+        await Assert.ThrowsAnyAsync<Exception>(async () => await user.AppendEventsAsync(
+            [new UserEvent("e3", "m3", 3), new UserEvent("e4", PoisonedWritesStorage.Poison, 4)], Ct));
+        await Assert.ThrowsAnyAsync<Exception>(async () => await user.SetProfileAsync(
+            Profile(new Dictionary<string, string> { ["user_id"] = PoisonedWritesStorage.Poison, ["gender"] = "M" }), Ct));
+        var after = await user.GetAsync(Ct);
+        var headsAfter = await user.GetHeadsAsync("fit-test-1", Ct);
+        var retried = await user.AppendEventsAsync([new UserEvent("e3", "m3", 3)], Ct); // e3 was never stored: applied now
+
+        Assert.Equal(["e1", "e2"], after.Events.Select(e => e.EventId));
+        Assert.Equal(["gender=F", "user_id=u1"], after.Features.Select(f => $"{f.Key}={f.Value}").Order(StringComparer.Ordinal));
+        Assert.Equal(2, after.Revision);
+        Assert.Equal(cached.Heads, headsAfter.Heads);
+        Assert.Equal((1, 0, 3), (retried.Applied, retried.AlreadyApplied, retried.EventCount));
+    }
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private IUserGrain Grain(string userId) => fixture.Cluster.GrainFactory.GetGrain<IUserGrain>($"{nameof(UserGrainTests)}/{userId}");

@@ -35,6 +35,21 @@ public sealed class UsersApiTests
     }
 
     [Fact]
+    public async Task OpenApi_UserOperationsRequireTheBearerToken()
+    {
+        await using var host = await StartAsync();
+
+        using var document = JsonDocument.Parse(await host.Http.GetStringAsync(new Uri("openapi/v1.json", UriKind.Relative), TestContext.Current.CancellationToken));
+
+        var paths = document.RootElement.GetProperty("paths");
+        foreach (var (path, method) in new[] { ("/v1/users/{id}", "put"), ("/v1/users/{id}", "get"), ("/v1/users/{id}/events", "post") })
+        {
+            var requirement = Assert.Single(paths.GetProperty(path).GetProperty(method).GetProperty("security").EnumerateArray());
+            Assert.Equal(["bearer"], requirement.EnumerateObject().Select(p => p.Name));
+        }
+    }
+
+    [Fact]
     public async Task AppendEvents_AllApplied_200WithCountsForTheIdAsSent()
     {
         await using var host = await StartAsync();

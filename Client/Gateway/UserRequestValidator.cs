@@ -96,7 +96,7 @@ public static class UserRequestValidator
         {
             problems.Add("timestamp is required");
         }
-        else if (time.ValueKind != JsonValueKind.Number || !time.TryGetInt64(out timestamp) || timestamp < 0)
+        else if (time.ValueKind != JsonValueKind.Number || !WholeSeconds(time, out timestamp) || timestamp < 0)
         {
             problems.Add($"timestamp must be whole seconds since the Unix epoch (an integer ≥ 0), got {(time.ValueKind == JsonValueKind.Number ? time.GetRawText() : Kind(time))}");
         }
@@ -104,6 +104,23 @@ public static class UserRequestValidator
         return problems.Count > 0
             ? (null, $"{(id is null ? "The event" : $"Event '{id}'")}: {string.Join("; ", problems)}.")
             : (new UserEvent(id!, item!, timestamp), null);
+    }
+
+    // An integer, also when written with an exponent or a zero fraction (1e9, 1700000000.0); never a fraction of a second.
+    private static bool WholeSeconds(JsonElement time, out long seconds)
+    {
+        if (time.TryGetInt64(out seconds))
+        {
+            return true;
+        }
+
+        if (time.TryGetDouble(out var value) && double.IsFinite(value) && Math.Floor(value) == value && Math.Abs(value) < 9e15)
+        {
+            seconds = (long)value;
+            return true;
+        }
+
+        return false;
     }
 
     private static string? Text(JsonElement value, string name, List<string> problems)

@@ -13,13 +13,15 @@ public sealed class UserRequestValidatorTests
     public void Events_WellFormed_ReadInOrder()
     {
         var (events, rejected, problem) = UserRequestValidator.Events(
-            EventsBody("""{"events": [{"event_id": "e1", "item": "m3", "timestamp": 1700000000}, {"event_id": "e2", "item": "m1", "timestamp": 0}]}"""), s_options);
+            EventsBody("""{"events": [{"event_id": "e1", "item": "m3", "timestamp": 1700000000}, {"event_id": "e2", "item": "m1", "timestamp": 0}, {"event_id": "e3", "item": "m2", "timestamp": 1.7e9}, {"event_id": "e4", "item": "m2", "timestamp": 1700000001.0}]}"""), s_options);
 
         Assert.Null(problem);
         Assert.Empty(rejected);
-        Assert.Equal(2, events.Length);
+        Assert.Equal(4, events.Length);
         Assert.Equal(("e1", "m3", 1700000000L), (events[0]!.EventId, events[0]!.Item, events[0]!.Timestamp));
         Assert.Equal(("e2", "m1", 0L), (events[1]!.EventId, events[1]!.Item, events[1]!.Timestamp));
+        Assert.Equal(1700000000L, events[2]!.Timestamp); // an exponent, still whole seconds
+        Assert.Equal(1700000001L, events[3]!.Timestamp);
     }
 
     [Theory]

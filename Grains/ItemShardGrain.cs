@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using FitCluster.Grains.Interfaces;
+using FitCluster.Grains.Placement;
 using FitCluster.Model.Artifacts;
 using FitCluster.Model.Numerics;
 using FitCluster.Model.Scoring;
@@ -15,7 +16,9 @@ namespace FitCluster.Grains;
 /// <remarks>
 /// With <c>Inference:ExecutionProvider=Cuda</c> in force (<see cref="DeviceInference"/>), a FIT shard's heads are copied to
 /// GPU memory at activation and stay there; requests send only user heads and candidate rows (ONNX Runtime I/O binding).
+/// <para>A version's shards spread evenly over the silos and move when silos join or leave (<see cref="ItemShardPlacement"/>).</para>
 /// </remarks>
+[ItemShardPlacement]
 public sealed class ItemShardGrain(ModelStore store, DeviceInference device) : Grain, IItemShardGrain
 {
     private LoadedModel _model = null!;

@@ -208,6 +208,6 @@ public sealed partial class UserGrain(
 
     private static StoredUserHeads Refused(string code, string message) => new([], [], [], false, new RankError(code, message));
 
-    [LoggerMessage(EventId = 2400, Level = LogLevel.Warning, Message = "Storing user {UserId} failed; nothing was applied")]
+    [LoggerMessage(EventId = 2500, Level = LogLevel.Warning, Message = "Storing user {UserId} failed; nothing was applied")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, string userId);
 }

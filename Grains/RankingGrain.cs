@@ -82,30 +82,58 @@ public sealed partial class RankingGrain(
 
     private async ValueTask<RankResponse> RankAsync(RankRequest request, LoadedModel model, long started, CancellationToken cancellationToken)
     {
-        int[] fields;
-        IReadOnlyList<string> unknownFeatures;
-        try
+        int[] fields = [];
+        IReadOnlyList<string> unknownFeatures = [];
+        if (request.UserId is null)
         {
-            (fields, unknownFeatures) = model.Runtime.ResolveFeatures(request.UserFeatures);
-        }
-        catch (ArgumentException e)
-        {
-            return Refuse("invalid_request", e.Message, model.ModelVersion);
+            try
+            {
+                (fields, unknownFeatures) = model.Runtime.ResolveFeatures(request.UserFeatures);
+            }
+            catch (ArgumentException e)
+            {
+                return Refuse("invalid_request", e.Message, model.ModelVersion);
+            }
         }
 
-        // Behaviours resolve on the shards that own them (no silo holds the id map); then the user tower runs once.
+        // A stored user (by user_id): its user grain supplies the heads (cached until its state or the version changes).
+        // Otherwise behaviours resolve on the shards that own them (no silo holds the id map); then the user tower runs once.
         var plan = model.Plan;
-        var behaviours = request.Behaviours.IsDefault ? [] : request.Behaviours;
-        var (sequence, unknownBehaviours) = await ResolveBehavioursAsync(model, behaviours, cancellationToken);
+        var stored = request.UserId is null ? null : StartStoredUserHeads(request.UserId, model, cancellationToken);
+        Task<float[]>? towerCall = null;
+        IReadOnlyList<string> unknownBehaviours = [];
         var towerStart = Stopwatch.GetTimestamp();
-        var tower = device.UserTowerOf(model); // as the user tower grain runs it (on the GPU with CUDA: one call, no split)
-        var towerCalls = StartUserTower(model, fields, sequence, tower, store.Options.UserTowerSplit, cancellationToken);
+        if (stored is null)
+        {
+            var behaviours = request.Behaviours.IsDefault ? [] : request.Behaviours;
+            (var sequence, unknownBehaviours) = await ShardBehaviours.ResolveAsync(GrainFactory, model, behaviours, cancellationToken);
+            towerStart = Stopwatch.GetTimestamp();
+            var tower = device.UserTowerOf(model); // as the user tower grain runs it (on the GPU with CUDA: one call, no split)
+            towerCall = UserTowerCalls.ComputeAsync(GrainFactory, model.ModelVersion, tower, [.. fields], [.. sequence], store.Options.UserTowerSplit, cancellationToken);
+        }
 
         // Route the candidates by the hash of their raw ids, in request order (so shard-local ties keep request order),
         // while the tower runs.
         var candidates = request.Candidates;
         var parts = plan.Partition(candidates);
-        var heads = await GatherUserHeadsAsync(towerCalls, tower);
+        float[] heads;
+        if (towerCall is not null)
+        {
+            heads = await towerCall;
+        }
+        else
+        {
+            var storedHeads = await stored!;
+            if (storedHeads.Error is { } refused)
+            {
+                return Refuse(refused.Code, refused.Message, model.ModelVersion);
+            }
+
+            heads = storedHeads.Heads;
+            unknownBehaviours = storedHeads.UnknownBehaviours;
+            unknownFeatures = storedHeads.UnknownFeatures;
+        }
+
         var towerDone = Stopwatch.GetTimestamp();
 
         var calls = new List<Task<ShardResult>>(parts.Length);
@@ -148,77 +176,6 @@ public sealed partial class RankingGrain(
             [.. unknownBehaviours], [.. unknownFeatures], timings);
     }
 
-    // The behaviours' item indices from the shards that own them (one call per shard with any), gathered in request order.
-    private async ValueTask<(int[] Sequence, IReadOnlyList<string> Unknown)> ResolveBehavioursAsync(
-        LoadedModel model, ImmutableArray<string> behaviours, CancellationToken cancellationToken)
-    {
-        if (behaviours.IsEmpty)
-        {
-            return ([], []);
-        }
-
-        var parts = model.Plan.Partition(behaviours);
-        var calls = new List<Task<int[]>>(parts.Length);
-        var sent = new List<int[]>(parts.Length);
-        for (var s = 0; s < parts.Length; s++)
-        {
-            if (parts[s].Ids.Length > 0)
-            {
-                calls.Add(GrainFactory.GetGrain<IItemShardGrain>(s, model.ModelVersion, null).ResolveAsync(parts[s].Ids, cancellationToken).AsTask());
-                sent.Add(parts[s].Positions);
-            }
-        }
-
-        var answers = await Task.WhenAll(calls);
-        var gathered = new (int[] Positions, int[] ItemIndices)[answers.Length];
-        for (var i = 0; i < answers.Length; i++)
-        {
-            gathered[i] = (sent[i], answers[i]);
-        }
-
-        return RankingPlan.GatherBehaviours(behaviours, gathered, model.Artifact.Manifest.Dims.SequenceLength);
-    }
-
-    // The user tower's branch ranges as grain calls: one per part when the tower computes ranges for their share of the
-    // work (FIT's native tower; cut where the tower says the work splits evenly), else one call for every branch.
-    private List<Task<UserHeads>> StartUserTower(
-        LoadedModel model, int[] userFields, int[] sequence, Model.Towers.IUserTower tower, int split, CancellationToken cancellationToken)
-    {
-        var n = tower.BranchCount;
-        var parts = tower.ComputesBranchRanges ? Math.Clamp(split == 0 ? Environment.ProcessorCount : split, 1, n) : 1;
-        var grain = GrainFactory.GetGrain<IUserTowerGrain>(model.ModelVersion);
-        ImmutableArray<int> fields = [.. userFields];
-        ImmutableArray<int> behaviours = [.. sequence];
-        var bounds = tower.SplitBranches(parts);
-        var calls = new List<Task<UserHeads>>(parts);
-        for (var p = 0; p < parts; p++)
-        {
-            var first = bounds[p];
-            var count = bounds[p + 1] - first;
-            calls.Add(grain.ComputeAsync(new UserTowerInput(fields, behaviours, first, count), cancellationToken).AsTask());
-        }
-
-        return calls;
-    }
-
-    // All N branches' heads in order: the single call's array, or the parts copied together.
-    private static async Task<float[]> GatherUserHeadsAsync(List<Task<UserHeads>> calls, Model.Towers.IUserTower tower)
-    {
-        var parts = await Task.WhenAll(calls);
-        if (parts.Length == 1)
-        {
-            return parts[0].Values;
-        }
-
-        var heads = new float[tower.BranchCount * tower.HeadSize];
-        foreach (var part in parts)
-        {
-            part.Values.CopyTo(heads, part.FirstBranch * tower.HeadSize);
-        }
-
-        return heads;
-    }
-
     // The limits every door shares (RankLimits), for requests that reach the cluster by another door than the HTTP API.
     private static string? Validate(RankRequest? request, RankingOptions options)
     {
@@ -227,7 +184,12 @@ public sealed partial class RankingGrain(
             return "The request is empty.";
         }
 
-        if (request.UserFeatures is null)
+        if (ValidateStoredUser(request) is { } storedUser)
+        {
+            return storedUser;
+        }
+
+        if (request.UserFeatures is null && request.UserId is null)
         {
             return "User features are required.";
         }

@@ -41,7 +41,10 @@ public sealed class RankingOptions
     /// <summary>Largest k a request may ask for. Default 1,000.</summary>
     public int MaxK { get; set; } = DefaultMaxK;
 
-    /// <summary>Longest behaviour list a request may carry (the model uses the latest sequence-length of them). Default 1,000.</summary>
+    /// <summary>
+    /// Longest behaviour list a request may carry (the model uses the latest sequence-length of them); also how many of a
+    /// user's latest events a user grain keeps, and the largest events batch it accepts. Default 1,000.
+    /// </summary>
     public int MaxBehaviours { get; set; } = DefaultMaxBehaviours;
 
     /// <summary>The request limits above, as the one check every door runs.</summary>

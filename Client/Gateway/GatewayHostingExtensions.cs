@@ -110,6 +110,7 @@ public static class GatewayHostingExtensions
         app.MapOpenApi();
         app.MapHealthChecks("/health");
         app.MapRankingApi();
+        app.MapUsersApi();
         return app;
     }
 }

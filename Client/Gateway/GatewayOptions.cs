@@ -15,7 +15,7 @@ public sealed class GatewayOptions
     /// <summary>Largest k accepted. Default 1,000.</summary>
     public int MaxK { get; set; } = RankLimits.DefaultMaxK;
 
-    /// <summary>Longest behaviour list accepted. Default 1,000.</summary>
+    /// <summary>Longest behaviour list accepted, and the largest user events batch (<c>POST /v1/users/{id}/events</c>). Default 1,000.</summary>
     public int MaxBehaviours { get; set; } = RankLimits.DefaultMaxBehaviours;
 
     /// <summary>

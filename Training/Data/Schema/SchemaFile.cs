@@ -1,0 +1,11 @@
+namespace FitCluster.Training.Data.Schema;
+
+/// <summary>A checked dataset schema with where it came from.</summary>
+/// <param name="Path">Absolute path of the schema file.</param>
+/// <param name="Schema">The schema.</param>
+/// <param name="Locations">Line and column of every value, for errors found while reading the data.</param>
+public sealed record SchemaFile(string Path, DatasetSchema Schema, SchemaLocations Locations)
+{
+    /// <summary>An error about the value at <paramref name="jsonPath"/>, located in the schema file.</summary>
+    public SchemaException Error(string jsonPath, string problem) => new(Path, Locations.Find(jsonPath), problem);
+}

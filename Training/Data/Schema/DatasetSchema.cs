@@ -11,6 +11,9 @@ public sealed record DatasetSchema
     /// <summary>Dataset name used in metrics, run folders and the exported artifact (snake or kebab case: <c>my-shop</c>).</summary>
     public string? Name { get; init; }
 
+    /// <summary>Free text for people reading the schema; not used.</summary>
+    public string? Description { get; init; }
+
     /// <summary>The behaviour / impression log: one row per event. Required.</summary>
     public BehaviourTable? Behaviours { get; init; }
 

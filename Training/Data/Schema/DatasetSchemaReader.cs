@@ -293,9 +293,9 @@ public static partial class DatasetSchemaReader
         if (source.Query is not null)
         {
             if (source.Format is not null || source.Delimiter is not null || source.Header is not null || source.ColumnNames is not null
-                || source.Encoding is not null || source.Quote is not null || source.NullValue is not null)
+                || source.Encoding is not null || source.Quote is not null || source.NullValue is not null || source.ColumnTypes is not null)
             {
-                problems.Add((path, "file options (format, delimiter, header, column_names, encoding, quote, null_value) do not apply to a query"));
+                problems.Add((path, "file options (format, delimiter, header, column_names, column_types, encoding, quote, null_value) do not apply to a query: pass them to read_csv inside it"));
             }
 
             return;
@@ -311,9 +311,10 @@ public static partial class DatasetSchemaReader
             problems.Add(($"{path}.format", $"unknown format '{format}'; known: {string.Join(", ", Formats)}"));
         }
         else if (format is "jsonl" or "parquet"
-            && (source.Delimiter is not null || source.Header is not null || source.ColumnNames is not null || source.Encoding is not null || source.Quote is not null || source.NullValue is not null))
+            && (source.Delimiter is not null || source.Header is not null || source.ColumnNames is not null || source.Encoding is not null || source.Quote is not null
+                || source.NullValue is not null || source.ColumnTypes is not null))
         {
-            problems.Add((path, $"delimiter, header, column_names, encoding, quote and null_value are CSV/TSV options, not {format}"));
+            problems.Add((path, $"delimiter, header, column_names, column_types, encoding, quote and null_value are CSV/TSV options, not {format}"));
         }
 
         if (source.Encoding is not (null or "utf-8" or "latin-1" or "utf-16"))

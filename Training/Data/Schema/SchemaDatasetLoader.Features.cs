@@ -63,7 +63,7 @@ public static partial class SchemaDatasetLoader
         report.Note(note);
         foreach (var example in examples)
         {
-            report.Note($"malformed: {table.Title} {example}");
+            report.Note($"malformed: {example}");
         }
 
         var fields = new CategoricalField[readers.Length];

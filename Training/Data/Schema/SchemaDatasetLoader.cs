@@ -83,7 +83,7 @@ public static partial class SchemaDatasetLoader
             {
                 var path = Path.Combine(data, file);
                 var directory = Path.GetDirectoryName(path)!;
-                files.AddRange(file.IndexOfAny(['*', '?']) < 0 ? [path]
+                files.AddRange(file.IndexOfAny(['*', '?']) < 0 ? (File.Exists(path) ? [path] : [])
                     : Directory.Exists(directory) ? Directory.GetFiles(directory, Path.GetFileName(path)).Order(StringComparer.Ordinal) : []);
             }
             else if (source?.Query is { } query)
@@ -144,7 +144,7 @@ public static partial class SchemaDatasetLoader
         }
 
         var timeSql = SourceTable.TimeExpression(time.Name, time.Kind);
-        RequireSomeParse(connection, behaviours, time, timeSql, "$.behaviours.time", "a time (a number, a date or a timestamp)");
+        RequireSomeParse(connection, behaviours, time, timeSql, "$.behaviours.time", "time (a number, a date or a timestamp)");
         string? labelSql = null;
         if (spec.Label is { } labelName)
         {
@@ -155,7 +155,7 @@ public static partial class SchemaDatasetLoader
             }
 
             labelSql = SourceTable.NumberExpression(label.Name, label.Kind);
-            RequireSomeParse(connection, behaviours, label, labelSql, "$.behaviours.label", "a label (a boolean or 0/1)");
+            RequireSomeParse(connection, behaviours, label, labelSql, "$.behaviours.label", "label (a boolean or 0/1)");
         }
 
         var from = spec.TimeFrom is { } f && DatasetSchemaReader.TryParseTime(f, out var fromTime) ? fromTime : long.MinValue;
@@ -226,7 +226,7 @@ public static partial class SchemaDatasetLoader
         report.MalformedLines = rejected;
         foreach (var example in examples)
         {
-            report.Note($"malformed: {behaviours.Title} {example}");
+            report.Note($"malformed: {example}");
         }
 
         progress?.Report(string.Create(CultureInfo.InvariantCulture,
@@ -430,6 +430,7 @@ public static partial class SchemaDatasetLoader
 
     private static void Stream(DuckDBConnection connection, SourceTable table, string sql, string jsonPath, Action<System.Data.Common.DbDataReader> row)
     {
+        table.BeginScan(connection);
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.UseStreamingMode = true;

@@ -25,6 +25,8 @@ internal sealed class SourceTable
         _columns = columns;
     }
 
+    private const string QueryRejectsTable = "reject_errors";
+
     /// <summary>The table's JSON path in the schema (<c>$.behaviours</c>).</summary>
     public string JsonPath { get; }
 
@@ -34,7 +36,8 @@ internal sealed class SourceTable
     /// <summary>The file name or "query", for messages.</summary>
     public string Title { get; }
 
-    /// <summary>DuckDB's table of the CSV lines it rejected, or null (not CSV).</summary>
+    /// <summary>DuckDB's table of the CSV lines it rejected, or null (not CSV). A query's <c>read_csv</c> with
+    /// <c>store_rejects = true</c> uses DuckDB's default <c>reject_errors</c>, emptied after each read.</summary>
     public string? RejectsTable { get; }
 
     /// <summary>Opens <paramref name="source"/> as view <paramref name="view"/>; files resolve against <paramref name="dataDirectory"/>.</summary>
@@ -48,6 +51,7 @@ internal sealed class SourceTable
         {
             relation = $"({query.Trim().TrimEnd(';')})";
             title = "query";
+            rejects = QueryRejectsTable; // where read_csv(..., store_rejects = true) inside a query puts its rejected lines
         }
         else
         {
@@ -109,7 +113,17 @@ internal sealed class SourceTable
     /// <summary>An error about this table at <paramref name="keyPath"/>.</summary>
     public SchemaException Error(string keyPath, string problem) => _schema.Error(keyPath, problem);
 
-    /// <summary>Rejected CSV lines: count and up to three "line N: problem" examples.</summary>
+    /// <summary>Call before a scan: a query's rejects go to DuckDB's shared default table, so it starts empty.</summary>
+    public void BeginScan(DuckDBConnection connection)
+    {
+        if (RejectsTable == QueryRejectsTable)
+        {
+            Execute(connection, "DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans");
+        }
+    }
+
+    /// <summary>Rejected CSV lines (each file and line once, however often it was scanned): count and up to three
+    /// "line N: problem" examples.</summary>
     public (long Count, IReadOnlyList<string> Examples) Rejected(DuckDBConnection connection)
     {
         if (RejectsTable is null)
@@ -117,8 +131,13 @@ internal sealed class SourceTable
             return (0, []);
         }
 
+        var scans = RejectsTable == QueryRejectsTable ? "reject_scans" : RejectsTable + "_scan";
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT line, error_message, csv_line FROM {RejectsTable} ORDER BY line";
+        command.CommandText = $"""
+            SELECT s.file_path, e.line, any_value(e.error_message), any_value(e.csv_line)
+            FROM {RejectsTable} e JOIN {scans} s ON e.scan_id = s.scan_id AND e.file_id = s.file_id
+            GROUP BY s.file_path, e.line ORDER BY s.file_path, e.line
+            """;
         var examples = new List<string>();
         long count = 0;
         try
@@ -129,7 +148,7 @@ internal sealed class SourceTable
                 if (count++ < 3)
                 {
                     examples.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"line {reader.GetValue(0)}: {reader.GetString(1)} ('{Preview(reader.IsDBNull(2) ? string.Empty : reader.GetString(2))}')"));
+                        $"{Path.GetFileName(reader.GetString(0))} line {reader.GetValue(1)}: {reader.GetString(2)} ('{Preview(reader.IsDBNull(3) ? string.Empty : reader.GetString(3))}')"));
                 }
             }
         }
@@ -196,6 +215,11 @@ internal sealed class SourceTable
         if (source.ColumnNames is { } names)
         {
             options.Append(CultureInfo.InvariantCulture, $", names = [{string.Join(", ", names.Select(Literal))}]");
+        }
+
+        if (source.ColumnTypes is { Count: > 0 } types)
+        {
+            options.Append(CultureInfo.InvariantCulture, $", types = {{{string.Join(", ", types.Select(t => $"{Literal(t.Key)}: {Literal(t.Value)}"))}}}");
         }
 
         if (source.Encoding is { } encoding)

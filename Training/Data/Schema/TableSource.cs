@@ -31,6 +31,10 @@ public record TableSource
     /// <summary>CSV/TSV: the quote character; empty for none (titles that contain <c>"</c>). Default sniffed.</summary>
     public string? Quote { get; init; }
 
+    /// <summary>CSV/TSV: DuckDB types of some columns (<c>{"zip": "VARCHAR", "cate_id": "BIGINT"}</c>) instead of the sniffed
+    /// ones; a line whose value does not fit is dropped and reported as malformed, with its line number.</summary>
+    public IReadOnlyDictionary<string, string>? ColumnTypes { get; init; }
+
     /// <summary>CSV/TSV: the text that means a missing value (<c>NULL</c>); an empty field is always missing.</summary>
     public string? NullValue { get; init; }
 }

@@ -14,6 +14,7 @@ internal sealed class SourceTable
 {
     private readonly SchemaFile _schema;
     private readonly Dictionary<string, (string Type, ColumnType Kind)> _columns;
+    private string? _malformedJson;
 
     private SourceTable(SchemaFile schema, string jsonPath, string view, string title, string? rejectsTable, Dictionary<string, (string, ColumnType)> columns)
     {
@@ -47,6 +48,7 @@ internal sealed class SourceTable
         string relation;
         string title;
         string? rejects = null;
+        string? malformedJson = null;
         if (source.Query is { } query)
         {
             relation = $"({query.Trim().TrimEnd(';')})";
@@ -73,12 +75,19 @@ internal sealed class SourceTable
 
             var format = source.Format ?? DatasetSchemaReader.FormatOf(file)!;
             rejects = format is "csv" or "tsv" ? $"{view}_rejects" : null;
-            relation = format switch
+            try
             {
-                "parquet" => $"read_parquet({Literal(path)})",
-                "jsonl" => $"read_json({Literal(path)}, format = 'newline_delimited', ignore_errors = true)",
-                _ => CsvRelation(path, format, source, rejects!),
-            };
+                relation = format switch
+                {
+                    "parquet" => $"read_parquet({Literal(path)})",
+                    "jsonl" => JsonLinesRelation(connection, path, out malformedJson),
+                    _ => CsvRelation(path, format, source, rejects!),
+                };
+            }
+            catch (DuckDBException e)
+            {
+                throw schema.Error($"{jsonPath}.file", $"DuckDB cannot read {title}: {FirstLine(e.Message)}");
+            }
         }
 
         var columns = new Dictionary<string, (string, ColumnType)>(StringComparer.Ordinal);
@@ -99,7 +108,7 @@ internal sealed class SourceTable
             throw schema.Error(source.Query is null ? $"{jsonPath}.file" : $"{jsonPath}.query", $"DuckDB cannot read {title}: {FirstLine(e.Message)}");
         }
 
-        return new SourceTable(schema, jsonPath, view, title, rejects, columns);
+        return new SourceTable(schema, jsonPath, view, title, rejects, columns) { _malformedJson = malformedJson };
     }
 
     /// <summary>Column <paramref name="name"/>, named in the schema at <paramref name="keyPath"/>; a missing column is an error located there.</summary>
@@ -126,6 +135,14 @@ internal sealed class SourceTable
     /// "line N: problem" examples.</summary>
     public (long Count, IReadOnlyList<string> Examples) Rejected(DuckDBConnection connection)
     {
+        if (_malformedJson is not null)
+        {
+            using var countCommand = connection.CreateCommand();
+            countCommand.CommandText = _malformedJson;
+            var lines = Convert.ToInt64(countCommand.ExecuteScalar(), CultureInfo.InvariantCulture);
+            return (lines, lines > 0 ? [$"{Title}: {lines} lines are not JSON objects"] : []);
+        }
+
         if (RejectsTable is null)
         {
             return (0, []);
@@ -200,6 +217,33 @@ internal sealed class SourceTable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// JSON lines, strictly one object per line: DuckDB's <c>read_json</c> infers the columns and types, but a broken line
+    /// could swallow the next one there, so the rows come from <c>read_ndjson_objects</c> (a broken line is NULL,
+    /// counted as malformed) converted with <c>json_transform</c> (a value of the wrong type becomes NULL).
+    /// </summary>
+    private static string JsonLinesRelation(DuckDBConnection connection, string path, out string malformed)
+    {
+        var structure = new StringBuilder("{");
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"DESCRIBE SELECT * FROM read_json({Literal(path)}, format = 'newline_delimited', ignore_errors = true)";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var type = reader.GetString(1);
+                var plain = !type.Contains('(', StringComparison.Ordinal) || type.StartsWith("DECIMAL", StringComparison.Ordinal);
+                structure.Append(structure.Length > 1 ? "," : string.Empty)
+                    .Append(System.Text.Json.JsonSerializer.Serialize(reader.GetString(0))).Append(':')
+                    .Append(System.Text.Json.JsonSerializer.Serialize(plain ? type : "JSON"));
+            }
+        }
+
+        var objects = $"read_ndjson_objects({Literal(path)}, ignore_errors = true)";
+        malformed = $"SELECT count(*) FROM {objects} WHERE json IS NULL";
+        return $"(SELECT unnest(json_transform(json, {Literal(structure.Append('}').ToString())})) FROM {objects} WHERE json IS NOT NULL)";
     }
 
     private static string CsvRelation(string path, string format, TableSource source, string rejects)

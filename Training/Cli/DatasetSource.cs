@@ -10,6 +10,13 @@ public static class DatasetSource
     /// <summary>Dataset names accepted by <c>--dataset</c>.</summary>
     public static IReadOnlyList<string> Names { get; } = ["synthetic", "ml-1m", "amazon-electronics", "amazon-books", "taobao"];
 
+    /// <summary>True when <paramref name="directory"/> holds the three MovieLens-1M files (<c>ratings.dat</c>, <c>users.dat</c>, <c>movies.dat</c>).</summary>
+    /// <param name="directory">Directory to inspect; need not exist.</param>
+    public static bool LooksLikeMovieLens1M(string directory) =>
+        File.Exists(Path.Combine(directory, "ratings.dat"))
+        && File.Exists(Path.Combine(directory, "users.dat"))
+        && File.Exists(Path.Combine(directory, "movies.dat"));
+
     /// <summary>True when <paramref name="dataset"/> names a dataset schema file (<c>*.json</c>) rather than a built-in dataset.</summary>
     public static bool IsSchema(string dataset) =>
         !string.IsNullOrEmpty(dataset) && (dataset.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || File.Exists(dataset));
@@ -30,7 +37,7 @@ public static class DatasetSource
     /// (default: the schema's folder).</param>
     /// <param name="sampleOptions">Protocol options (sequence length, validation fraction, seed, user slice).</param>
     /// <param name="log">Receives one status line per stage.</param>
-    /// <param name="cacheDirectory">Where the Amazon and Taobao loaders cache their preprocessed data; null for
+    /// <param name="cacheDirectory">Where ML-1M, Amazon, Taobao and schema datasets cache their preprocessed data; null for
     /// <c>DATA/.fitcache</c>.</param>
     public static SampleSplits Load(string dataset, string? dataDirectory, SampleBuilderOptions sampleOptions, Action<string> log, string? cacheDirectory = null)
     {
@@ -55,13 +62,14 @@ public static class DatasetSource
                     throw new ArgumentException("--dataset ml-1m needs --data DIR: the folder with ratings.dat, users.dat and movies.dat.");
                 }
 
-                if (!MovieLens1MLoader.LooksLikeMovieLens1M(dataDirectory))
+                if (!LooksLikeMovieLens1M(dataDirectory))
                 {
                     throw new FileNotFoundException(
                         $"'{dataDirectory}' does not hold the MovieLens-1M files (ratings.dat, users.dat, movies.dat).");
                 }
 
-                interactions = MovieLens1MLoader.Load(dataDirectory, new InlineProgress<string>(log));
+                // The GroupLens files need no code of their own: the built-in dataset is examples/ml-1m/schema.json.
+                interactions = SchemaDatasetLoader.Load(BuiltInSchemas.MovieLens1M(), dataDirectory, new InlineProgress<string>(log), cacheDirectory).Log;
                 log($"ml-1m: {interactions.UserCount:N0} users, {interactions.BehaviourItems.Length:N0} ratings, {interactions.ActiveItems.Length:N0} rated movies");
                 break;
             case "amazon-electronics" or "amazon-books":

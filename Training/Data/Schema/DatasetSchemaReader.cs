@@ -74,7 +74,7 @@ public static partial class DatasetSchemaReader
             throw new SchemaException(schemaFile, locations.Find(first.Path), string.Join(Environment.NewLine, [first.Problem, .. more]));
         }
 
-        return new SchemaFile(Path.GetFullPath(schemaFile), schema, locations);
+        return new SchemaFile(Path.GetFullPath(schemaFile), schema, locations, utf8);
     }
 
     /// <summary>A time given as unix seconds or an ISO date / date-time (UTC unless it has an offset).</summary>

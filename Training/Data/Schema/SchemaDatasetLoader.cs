@@ -31,13 +31,18 @@ public static partial class SchemaDatasetLoader
     /// <param name="cacheDirectory">Cache folder; null for <c>DATA/.fitcache</c>.</param>
     /// <exception cref="SchemaException">The schema is invalid or does not fit the data (cites the schema's line and column).</exception>
     /// <exception cref="InvalidDataException">The data has no usable behaviour.</exception>
-    public static SchemaDataset Load(string schemaPath, string? dataDirectory, IProgress<string>? progress = null, string? cacheDirectory = null)
+    public static SchemaDataset Load(string schemaPath, string? dataDirectory, IProgress<string>? progress = null, string? cacheDirectory = null) =>
+        Load(DatasetSchemaReader.Read(schemaPath), dataDirectory, progress, cacheDirectory);
+
+    /// <summary>Loads the dataset of an already read <paramref name="schema"/> (a built-in one: <see cref="BuiltInSchemas"/>).</summary>
+    /// <inheritdoc cref="Load(string, string?, IProgress{string}?, string?)"/>
+    public static SchemaDataset Load(SchemaFile schema, string? dataDirectory, IProgress<string>? progress = null, string? cacheDirectory = null)
     {
-        var schema = DatasetSchemaReader.Read(schemaPath);
+        ArgumentNullException.ThrowIfNull(schema);
         var data = Path.GetFullPath(dataDirectory ?? Path.GetDirectoryName(schema.Path)!);
         if (!Directory.Exists(data))
         {
-            throw new DirectoryNotFoundException($"--data {data}: no such folder (it should hold the files {schemaPath} names).");
+            throw new DirectoryNotFoundException($"--data {data}: no such folder (it should hold the files {schema.Path} names).");
         }
 
         var cachePath = DatasetCache.PathFor(data, cacheDirectory, "schema-" + schema.Schema.Name, LoaderVersion);
@@ -99,7 +104,7 @@ public static partial class SchemaDatasetLoader
             }
         }
 
-        var hash = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(schema.Path)));
+        var hash = Convert.ToHexString(SHA256.HashData(schema.Text));
         return $"{DatasetCache.SourceKey(LoaderVersion, files)}; schema {hash}; data {data}";
     }
 

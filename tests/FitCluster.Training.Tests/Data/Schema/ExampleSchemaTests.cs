@@ -7,7 +7,9 @@ namespace FitCluster.Training.Tests.Data.Schema;
 
 /// <summary>
 /// The example schemas under <c>examples/</c> give exactly what the built-in loaders give on the same files: the same
-/// log (ids, order, features, vocabularies) and so the same samples. The built-in loaders are the oracle.
+/// log (ids, order, features, vocabularies) and so the same samples. The Taobao and Amazon loaders are the oracle;
+/// ML-1M's built-in dataset is <c>examples/ml-1m/schema.json</c> itself (checked against the reference figures and a naive
+/// reader in <see cref="MovieLens1MTests"/>), and the same data in other files and shapes must give the same log.
 /// </summary>
 public sealed class ExampleSchemaTests : IDisposable
 {
@@ -71,14 +73,10 @@ public sealed class ExampleSchemaTests : IDisposable
 
     [Fact]
     [Trait("Category", TestData.RealDataCategory)]
-    public void MovieLens1MExamples_RawParquetAndRenamedCsv_GiveTheBuiltInLoadersLog()
+    public void MovieLens1MExamples_ParquetAndRenamedCsv_GiveTheBuiltInLog()
     {
         var raw = TestData.RequireMovieLens1M();
         var builtIn = TestData.MovieLens1M();
-
-        var viaSchema = SchemaDatasetLoader.Load(RepositoryFiles.Path("examples/ml-1m/schema.json"), raw, null, Path.Combine(Cache, "raw"));
-        InteractionLogAssert.Equal(builtIn, viaSchema.Log);
-        Assert.Equal("data check: 1,000,209 rows read, 1,000,209 kept", viaSchema.Report[0]);
 
         // examples/ml-1m/convert.sql writes the same data as Parquet, and as CSV/TSV/JSON lines with other column names.
         Directory.CreateDirectory(Path.Combine(_directory.Path, "parquet"));

@@ -45,7 +45,7 @@ public static partial class SchemaDatasetLoader
             throw new DirectoryNotFoundException($"--data {data}: no such folder (it should hold the files {schema.Path} names).");
         }
 
-        var cachePath = DatasetCache.PathFor(data, cacheDirectory, "schema-" + schema.Schema.Name, LoaderVersion);
+        var cachePath = DatasetCache.PathFor(data, cacheDirectory ?? ReadOnlyFallback(data), "schema-" + schema.Schema.Name, LoaderVersion);
         var reportPath = cachePath + ".report.txt";
         var key = CacheKey(schema, data);
         if (DatasetCache.TryRead(cachePath, key, progress) is { } cached)
@@ -73,6 +73,21 @@ public static partial class SchemaDatasetLoader
         }
 
         return dataset;
+    }
+
+    /// <summary>
+    /// A data folder without write permission (a shared, read-only copy) keeps no cache inside it, even for root:
+    /// the cache goes to <c>TMP/fitcluster-dataset-cache/&lt;hash of the folder&gt;</c> instead. Null for a writable folder.
+    /// </summary>
+    private static string? ReadOnlyFallback(string data)
+    {
+        if (OperatingSystem.IsWindows() || (File.GetUnixFileMode(data) & UnixFileMode.UserWrite) != 0)
+        {
+            return null;
+        }
+
+        var hash = Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(data)))[..16];
+        return Path.Combine(Path.GetTempPath(), "fitcluster-dataset-cache", hash);
     }
 
     /// <summary>

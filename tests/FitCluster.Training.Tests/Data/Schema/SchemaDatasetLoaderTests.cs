@@ -317,6 +317,30 @@ public sealed class SchemaDatasetLoaderTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Load_ReadOnlyDataFolder_CachesOutsideIt()
+    {
+        var data = Path.Combine(_directory.Path, "read-only");
+        Directory.CreateDirectory(data);
+        File.WriteAllText(Path.Combine(data, "log.csv"), "u,i,t\n1,7,1\n1,8,2\n");
+        var schema = Write("ro.json", """{ "name": "ro", "behaviours": { "file": "log.csv", "user": "u", "item": "i", "time": "t" } }""");
+        File.SetUnixFileMode(data, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        try
+        {
+            SchemaDatasetLoader.Load(schema, data, null);
+            var second = new ProgressLines();
+            SchemaDatasetLoader.Load(schema, data, second);
+
+            Assert.False(Directory.Exists(Path.Combine(data, ".fitcache")));
+            Assert.True(second.Any(": loaded"), string.Join(" | ", second.Lines));
+        }
+        finally
+        {
+            File.SetUnixFileMode(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    [Fact]
     public void Load_Generated_CountsItsPlantedDuplicates()
     {
         var schema = GeneratedLog.Write(_directory.Path, behaviours: 10_000, users: 50, items: 300, format: "csv");

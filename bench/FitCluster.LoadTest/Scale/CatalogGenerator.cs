@@ -62,7 +62,7 @@ public static class CatalogGenerator
 
         var dims = source.Manifest.Dims;
         ModelManifest manifest;
-        using (var writer = CatalogWriter.Create(source, partial, items, half))
+        using (var writer = CatalogWriter.Create(source, partial, new CatalogKeys(source.Manifest.ItemKeys, items), half))
         {
             WriteSourceRows(source, writer);
             progress?.Report(dims.ItemCount);
@@ -82,7 +82,7 @@ public static class CatalogGenerator
                 progress?.Report(first + rows);
             }
 
-            manifest = writer.Complete(version, new CatalogKeys(source.Manifest.ItemKeys, items));
+            manifest = writer.Complete(version);
         }
 
         Directory.Move(partial, directory);

@@ -15,9 +15,11 @@ namespace FitCluster.LoadTest.Scale;
 /// </summary>
 /// <remarks>
 /// THE SWITCH POINT between artifact layouts: this class is the only code that knows how an item table is laid out on
-/// disk (today the single <c>item_table.bin</c> of <see cref="ItemTable"/> and the manifest's <c>item_keys</c>). A
-/// layout with per-shard rows replaces the bodies of <see cref="Create"/>, <see cref="WriteRows"/> and
-/// <see cref="Complete"/>; callers do not change. Not thread-safe.
+/// disk (today layout 1: the single <c>item_table.bin</c> of <see cref="ItemTable"/>, keys in the manifest's
+/// <c>item_keys</c>). For layout 2 (items in hash buckets of their id, no keys in the manifest: Model's
+/// <c>ItemTableWriter</c>), <see cref="WriteRows"/> calls <c>writer.Add(keys[row], row + 1, queryIndex, heads)</c> per
+/// row, <see cref="Complete"/> calls <c>writer.Complete()</c> and leaves <c>ItemKeys</c> out; the weights part stays.
+/// Callers do not change. Not thread-safe.
 /// </remarks>
 public sealed class CatalogWriter : IDisposable
 {
@@ -33,16 +35,18 @@ public sealed class CatalogWriter : IDisposable
     private readonly long _headsOffset;
     private readonly long _attributesOffset;
     private readonly IReadOnlyList<TensorEntry> _tensors;
+    private readonly IReadOnlyList<string> _keys;
     private readonly SafeFileHandle _table;
     private readonly SafeFileHandle _weights;
     private byte[] _scratch = [];
 
-    private CatalogWriter(string directory, ModelManifest source, int itemCount, bool half, long headsOffset, long attributesOffset,
+    private CatalogWriter(string directory, ModelManifest source, IReadOnlyList<string> keys, bool half, long headsOffset, long attributesOffset,
         IReadOnlyList<TensorEntry> tensors, SafeFileHandle table, SafeFileHandle weights)
     {
         _directory = directory;
         _source = source;
-        _itemCount = itemCount;
+        _keys = keys;
+        _itemCount = keys.Count;
         _half = half;
         _rowSize = source.Dims.ItemHeadSize;
         _attributeDim = source.Dims.ItemAttributeDim;
@@ -57,17 +61,23 @@ public sealed class CatalogWriter : IDisposable
     public const string ItemTableFile = "item_table.bin";
 
     /// <summary>
-    /// Starts a catalog of <paramref name="itemCount"/> rows in <paramref name="directory"/> (created empty): copies the
-    /// source's graphs and golden set, writes every weight tensor but the catalog's e_c rows, and sizes the files.
+    /// Starts a catalog whose row r is item <paramref name="keys"/>[r] in <paramref name="directory"/> (created empty):
+    /// copies the source's graphs and golden set, writes every weight tensor but the catalog's e_c rows, and sizes the files.
     /// </summary>
-    public static CatalogWriter Create(ModelArtifact source, string directory, int itemCount, bool half)
+    /// <param name="source">The source artifact.</param>
+    /// <param name="directory">The folder to write.</param>
+    /// <param name="keys">Item key of each row (read on demand: the list may compute them).</param>
+    /// <param name="half">float16 heads.</param>
+    public static CatalogWriter Create(ModelArtifact source, string directory, IReadOnlyList<string> keys, bool half)
     {
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(keys);
+        var itemCount = keys.Count;
         var manifest = source.Manifest;
         var dims = manifest.Dims;
         if (itemCount < dims.ItemCount)
         {
-            throw new ArgumentOutOfRangeException(nameof(itemCount), itemCount, $"a catalog keeps the source's {dims.ItemCount:N0} items");
+            throw new ArgumentException($"{itemCount:N0} keys: a catalog keeps the source's {dims.ItemCount:N0} items.", nameof(keys));
         }
 
         Directory.CreateDirectory(directory);
@@ -120,7 +130,7 @@ public sealed class CatalogWriter : IDisposable
             RandomAccess.Write(weights, MemoryMarshal.AsBytes(values.AsSpan()), entry.Offset);
         }
 
-        return new CatalogWriter(directory, manifest, itemCount, half, headsOffset, attributesOffset, entries, table, weights);
+        return new CatalogWriter(directory, manifest, keys, half, headsOffset, attributesOffset, entries, table, weights);
     }
 
     /// <summary>
@@ -156,15 +166,8 @@ public sealed class CatalogWriter : IDisposable
     /// <paramref name="modelVersion"/>, the catalog's item count and keys) and seals it.
     /// </summary>
     /// <param name="modelVersion">The catalog's own model version.</param>
-    /// <param name="keys">Item key of each row, in row order (enumerated once, while the manifest is written).</param>
-    public ModelManifest Complete(string modelVersion, IReadOnlyList<string> keys)
+    public ModelManifest Complete(string modelVersion)
     {
-        ArgumentNullException.ThrowIfNull(keys);
-        if (keys.Count != _itemCount)
-        {
-            throw new ArgumentException($"{keys.Count:N0} keys for {_itemCount:N0} rows.", nameof(keys));
-        }
-
         RandomAccess.FlushToDisk(_table);
         RandomAccess.FlushToDisk(_weights);
         Dispose();
@@ -173,7 +176,7 @@ public sealed class CatalogWriter : IDisposable
             ModelVersion = modelVersion,
             CreatedUtc = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
             Dims = _source.Dims with { ItemCount = _itemCount },
-            ItemKeys = keys,
+            ItemKeys = _keys, // enumerated once, while the manifest is serialised
             ItemTable = new ItemTableEntry(ItemTableFile, DataTypeCodes.Name(_half ? DataTypeCodes.Binary16 : DataTypeCodes.Binary32)),
             Tensors = _tensors,
             Files = new Dictionary<string, FileEntry>(),

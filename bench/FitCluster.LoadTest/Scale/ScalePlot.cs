@@ -38,6 +38,8 @@ public static class ScalePlot
 
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             [.. sizes.Select(n => new Tick(Math.Log10(n), n.ToString("N0", CultureInfo.InvariantCulture)))]);
+        plot.Axes.AutoScale();
+        plot.Axes.SetLimitsY(0, Math.Max(1, plot.Axes.GetLimits().Top * 1.1)); // from 0: ratios between lines stay visible
         plot.Title(title);
         plot.XLabel("items in the catalog (log scale)");
         plot.YLabel(yLabel);

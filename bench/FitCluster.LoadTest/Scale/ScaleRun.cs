@@ -86,7 +86,7 @@ public static class ScaleRun
         WriteResults(settings, rows, failures, mismatches);
         var ok = failures.Count == 0 && mismatches.Count == 0
             && rows.All(r => r.Failed == 0 && r.CoverageMin == 1 && r.VerifiedEqual == r.Verified);
-        AnsiConsole.MarkupLineInterpolated($"{(ok ? "[green]done[/]" : "[yellow]done, with problems (see scale.md)[/]")}: {settings.OutputDirectory}");
+        AnsiConsole.MarkupLine((ok ? "[green]done[/]: " : "[yellow]done, with problems (see scale.md)[/]: ") + Markup.Escape(settings.OutputDirectory));
         return ok ? 0 : 1;
     }
 

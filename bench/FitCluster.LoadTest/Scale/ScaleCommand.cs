@@ -41,25 +41,7 @@ public static class ScaleCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var isQuick = parse.GetValue(quick);
-            var settings = new ScaleSettings(
-                Path.GetFullPath(parse.GetRequiredValue(artifact)),
-                parse.GetValue(items) ?? Counts(isQuick ? QuickItems : DefaultItems),
-                parse.GetValue(silos) ?? [1, 3],
-                parse.GetValue(candidates) ?? (isQuick ? [2000] : [2000, 10_000]),
-                parse.GetValue(half),
-                isQuick,
-                Path.GetFullPath(parse.GetValue(output) ?? DefaultOutput()),
-                Path.GetFullPath(parse.GetRequiredValue(work)),
-                parse.GetValue(rate) ?? (isQuick ? 10 : 20),
-                parse.GetValue(concurrency),
-                parse.GetValue(window) ?? TimeSpan.FromSeconds(isQuick ? 4 : 20),
-                parse.GetValue(warmup) ?? TimeSpan.FromSeconds(isQuick ? 2 : 5),
-                parse.GetValue(k),
-                parse.GetValue(verify) ?? (isQuick ? 100 : 1000),
-                parse.GetValue(shards),
-                parse.GetValue(seed),
-                parse.GetValue(readyTimeout) ?? TimeSpan.FromMinutes(15));
+            var settings = Bind(parse);
             if (settings.Problems() is { Count: > 0 } problems)
             {
                 foreach (var problem in problems)
@@ -73,6 +55,31 @@ public static class ScaleCommand
             return await ScaleRun.RunAsync(settings, cancellationToken).ConfigureAwait(false);
         });
         return command;
+    }
+
+    /// <summary>The settings a parsed <c>scale</c> command line gives: its values, or the defaults (the <c>--quick</c> ones with <c>--quick</c>).</summary>
+    public static ScaleSettings Bind(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var quick = parse.GetValue<bool>("--quick");
+        return new ScaleSettings(
+            Path.GetFullPath(parse.GetRequiredValue<string>("--artifact")),
+            parse.GetValue<IReadOnlyList<int>?>("--items") ?? Counts(quick ? QuickItems : DefaultItems),
+            parse.GetValue<IReadOnlyList<int>?>("--silos") ?? [1, 3],
+            parse.GetValue<IReadOnlyList<int>?>("--candidates") ?? (quick ? [2000] : [2000, 10_000]),
+            parse.GetValue<bool>("--half"),
+            quick,
+            Path.GetFullPath(parse.GetValue<string?>("--out") ?? DefaultOutput()),
+            Path.GetFullPath(parse.GetRequiredValue<string>("--work")),
+            parse.GetValue<double?>("--rate") ?? (quick ? 10 : 20),
+            parse.GetValue<int>("--concurrency"),
+            parse.GetValue<TimeSpan?>("--window") ?? TimeSpan.FromSeconds(quick ? 4 : 20),
+            parse.GetValue<TimeSpan?>("--warmup") ?? TimeSpan.FromSeconds(quick ? 2 : 5),
+            parse.GetValue<int>("--k"),
+            parse.GetValue<int?>("--verify") ?? (quick ? 100 : 1000),
+            parse.GetValue<int>("--shards-per-silo"),
+            parse.GetValue<int>("--seed"),
+            parse.GetValue<TimeSpan?>("--ready-timeout") ?? TimeSpan.FromMinutes(15));
     }
 
     /// <summary>bench/results/&lt;hardware&gt;/scale under the repository that holds the working folder (or the folder itself).</summary>

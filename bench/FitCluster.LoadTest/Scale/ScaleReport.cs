@@ -38,16 +38,16 @@ public static class ScaleReport
             - **p50/p99**: client-side latency at a fixed {settings.Rate:0.##} req/s (open loop, from the intended send time), {settings.Window.TotalSeconds:0.#} s after {settings.Warmup.TotalSeconds:0.#} s warm-up.
             - **saturation**: successful responses/s with {settings.Concurrency} closed-loop workers over {settings.Window.TotalSeconds:0.#} s.
             - **coverage min**: the lowest `coverage` of any response of the configuration; **failed**: non-200 answers and timeouts.
-            - **top-k = Ranker**: of {settings.Verify} requests per configuration, how many had exactly the in-process `Ranker`'s top-k over the same catalog (ids in order, scores within {TopKCheck.ScoreTolerance:G2}).
+            - **top-k = Ranker**: of {settings.Verify} requests per configuration, how many had exactly the in-process `Ranker`'s top-k over the same catalog (ids in order, scores within {TopKCheck.ScoreTolerance:G2}); **near ties**: how many of the rest differed only in the order of items scored within {TopKCheck.ScoreTolerance:G2} of each other.
 
-            | items | silos | candidates | precision | rss max silo MiB | rss total MiB | ready s | rate req/s | p50 ms | p99 ms | saturation req/s | coverage min | failed | top-k = Ranker |
-            |---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+            | items | silos | candidates | precision | rss max silo MiB | rss total MiB | ready s | rate req/s | p50 ms | p99 ms | saturation req/s | coverage min | failed | top-k = Ranker | near ties |
+            |---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 
             """);
         foreach (var r in rows)
         {
             md.Append(CultureInfo.InvariantCulture,
-                $"| {r.Items:N0} | {r.Silos} | {r.Candidates:N0} | {r.Precision} | {r.RssMbMaxSilo:0} | {r.RssMbTotal:0} | {r.ReadySeconds:0.0} | {r.RateRps:0.##} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.SaturationRps:0.0} | {r.CoverageMin:0.####} | {r.Failed} | {r.VerifiedEqual}/{r.Verified} |\n");
+                $"| {r.Items:N0} | {r.Silos} | {r.Candidates:N0} | {r.Precision} | {r.RssMbMaxSilo:0} | {r.RssMbTotal:0} | {r.ReadySeconds:0.0} | {r.RateRps:0.##} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.SaturationRps:0.0} | {r.CoverageMin:0.####} | {r.Failed} | {r.VerifiedEqual}/{r.Verified} | {r.VerifiedNearTies} |\n");
         }
 
         var ratios = RssRatios(rows);

@@ -16,6 +16,8 @@ namespace FitCluster.LoadTest.Scale;
 /// <param name="Failed">Requests that failed (any status but 200, timeouts) in both phases and the verification.</param>
 /// <param name="Verified">Requests whose top-k was compared with the in-process Ranker's.</param>
 /// <param name="VerifiedEqual">Of those, how many were equal.</param>
+/// <param name="VerifiedNearTies">Of the others, how many differed only in the order of items whose scores lie within
+/// <see cref="TopKCheck.ScoreTolerance"/> of each other (<see cref="TopKCheck.OnlyNearTies"/>).</param>
 public sealed record ScaleRow(
     int Items,
     int Silos,
@@ -31,4 +33,5 @@ public sealed record ScaleRow(
     double CoverageMin,
     long Failed,
     int Verified,
-    int VerifiedEqual);
+    int VerifiedEqual,
+    int VerifiedNearTies);

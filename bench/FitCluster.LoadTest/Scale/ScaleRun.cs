@@ -152,10 +152,10 @@ public static class ScaleRun
             using var ranker = Ranker.Load(catalogDirectory, new InferenceOptions { VerifyChecksums = false });
             foreach (var (check, rowIndex) in checks)
             {
-                var (equal, found) = check.Compare(ranker);
-                rows[rowIndex] = rows[rowIndex] with { Verified = check.Count, VerifiedEqual = equal };
+                var (equal, nearTies, found) = check.Compare(ranker);
+                rows[rowIndex] = rows[rowIndex] with { Verified = check.Count, VerifiedEqual = equal, VerifiedNearTies = nearTies };
                 mismatches.AddRange(found);
-                AnsiConsole.MarkupLineInterpolated($"  {check.Label}: {equal}/{check.Count} top-k equal to the Ranker's");
+                AnsiConsole.MarkupLineInterpolated($"  {check.Label}: {equal}/{check.Count} top-k equal to the Ranker's, {nearTies} more differing only in near-tied items");
             }
         }
     }
@@ -230,7 +230,7 @@ public static class ScaleRun
         return new ScaleRow(
             items, silos, workload.Candidates, settings.Precision, MiB(maxSilo), MiB(maxTotal), cluster.ReadySeconds, settings.Rate,
             fixedRate.Latency.P50Ms, fixedRate.Latency.P99Ms, saturation.ThroughputPerSecond, coverage,
-            fixedRate.Failed + saturation.Failed + verification.Progress().Failed, 0, 0);
+            fixedRate.Failed + saturation.Failed + verification.Progress().Failed, 0, 0, 0);
     }
 
     // One measured load phase with a progress bar over its warm-up and window: open loop at `rate`, or closed loop.

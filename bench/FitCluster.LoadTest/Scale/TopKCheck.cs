@@ -30,11 +30,13 @@ public sealed class TopKCheck(ScaleWorkload Workload, string Label)
     public void Record(int index, IReadOnlyList<RankedItemJson> items) => _answers[index] = items;
 
     /// <summary>Ranks every recorded request with <paramref name="ranker"/> and compares.</summary>
-    /// <returns>How many matched, and a description of the first few mismatches.</returns>
-    public (int Equal, IReadOnlyList<string> Mismatches) Compare(Ranker ranker)
+    /// <returns>How many matched exactly, how many differed only in the order of near-tied items
+    /// (<see cref="OnlyNearTies"/>), and a description of the first few mismatches.</returns>
+    public (int Equal, int NearTies, IReadOnlyList<string> Mismatches) Compare(Ranker ranker)
     {
         ArgumentNullException.ThrowIfNull(ranker);
         var equal = 0;
+        var nearTies = 0;
         var mismatches = new List<string>();
         foreach (var (index, cluster) in _answers.OrderBy(a => a.Key))
         {
@@ -44,14 +46,60 @@ public sealed class TopKCheck(ScaleWorkload Workload, string Label)
             if (problem is null)
             {
                 equal++;
+                continue;
             }
-            else if (mismatches.Count < 5)
+
+            if (OnlyNearTies(expected, cluster))
+            {
+                nearTies++;
+                problem += " (near tie)";
+            }
+
+            if (mismatches.Count < 5)
             {
                 mismatches.Add($"{Label}, request {index}: {problem}");
             }
         }
 
-        return (equal, mismatches);
+        return (equal, nearTies, mismatches);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="cluster"/> differs from <paramref name="expected"/> only among items whose scores lie within
+    /// <see cref="ScoreTolerance"/> of each other: the score at every position agrees within the tolerance, and every item
+    /// the cluster placed elsewhere (or in place of another, at the k-th boundary) has the in-process score of the place it took.
+    /// </summary>
+    public static bool OnlyNearTies(IReadOnlyList<RankedItem> expected, IReadOnlyList<RankedItemJson> cluster)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(cluster);
+        if (expected.Count != cluster.Count)
+        {
+            return false;
+        }
+
+        var expectedScores = new Dictionary<string, float>(expected.Count, StringComparer.Ordinal);
+        foreach (var item in expected)
+        {
+            expectedScores[item.ItemKey] = item.Score;
+        }
+
+        for (var i = 0; i < expected.Count; i++)
+        {
+            if (!(Math.Abs(expected[i].Score - cluster[i].Score) <= ScoreTolerance))
+            {
+                return false;
+            }
+
+            // An item the in-process ranker also kept must have its score there; one it left out must tie its last place.
+            var reference = expectedScores.TryGetValue(cluster[i].ItemId, out var score) ? score : expected[^1].Score;
+            if (!(Math.Abs(reference - cluster[i].Score) <= ScoreTolerance))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Why <paramref name="cluster"/> is not <paramref name="expected"/>, or null when it is.</summary>

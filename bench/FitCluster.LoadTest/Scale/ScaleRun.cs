@@ -342,7 +342,10 @@ public static class ScaleRun
     private static string DescribeMachine()
     {
         var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        return string.Create(CultureInfo.InvariantCulture, $"{Hardware.Describe()}, {memory / (1024.0 * 1024 * 1024):0} GiB memory");
+        // The machine may be shared: its load says how much of the CPU the silos and the generator really had.
+        var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ') : [];
+        var average = load.Length >= 3 ? $"; load average {load[0]} / {load[1]} / {load[2]} (1 / 5 / 15 min) when written" : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"{Hardware.Describe()}, {memory / (1024.0 * 1024 * 1024):0} GiB memory{average}");
     }
 
     private static double MiB(long bytes) => bytes / (1024.0 * 1024.0);

@@ -35,8 +35,8 @@ public static class ScaleReport
 
             - **rss**: resident memory (VmRSS) sampled every 0.5 s while the configuration's load ran; largest silo and all silos.
             - **ready s**: from starting the silos until every silo answered `/health/ready` (model loaded with every check, golden set re-scored, warmed).
-            - **p50/p99**: client-side latency at a fixed {settings.Rate:0.##} req/s (open loop, from the intended send time), {settings.Window.TotalSeconds:0.#} s after {settings.Warmup.TotalSeconds:0.#} s warm-up.
-            - **saturation**: successful responses/s with {settings.Concurrency} closed-loop workers over {settings.Window.TotalSeconds:0.#} s.
+            - **p50/p99**: client-side latency at a fixed moderate rate (open loop, from the intended send time), {settings.Window.TotalSeconds:0.#} s after {settings.Warmup.TotalSeconds:0.#} s warm-up: {settings.Rate:0.##} req/s, or half the configuration's saturation throughput where that is lower (**rate**: the rate used).
+            - **saturation**: successful responses/s with {settings.Concurrency} closed-loop workers over {settings.Window.TotalSeconds:0.#} s (measured first).
             - **coverage min**: the lowest `coverage` of any response of the configuration; **failed**: non-200 answers and timeouts.
             - **top-k = Ranker**: of {settings.Verify} requests per configuration, how many had exactly the in-process `Ranker`'s top-k over the same catalog (ids in order, scores within {TopKCheck.ScoreTolerance:G2}); **near ties**: how many of the rest differed only in the order of items scored within {TopKCheck.ScoreTolerance:G2} of each other.
 

@@ -59,8 +59,20 @@ public static class ScaleRun
             AnsiConsole.MarkupLineInterpolated($"[grey]removed {stale}, left by an earlier run[/]");
         }
 
-        var source = ModelArtifact.Load(settings.ArtifactDirectory);
-        var users = GoldenSet.Read(source.PathOf(source.Manifest.Golden.File)).Requests.Select(r => r.UserFeatures).ToList();
+        ModelArtifact source;
+        List<IReadOnlyDictionary<string, string>> users;
+        try
+        {
+            source = ModelArtifact.Load(settings.ArtifactDirectory);
+            users = [.. GoldenSet.Read(source.PathOf(source.Manifest.Golden.File)).Requests.Select(r => r.UserFeatures)];
+            new ItemTowerSession(source).Dispose(); // a model the benchmark cannot generate catalogs with is refused before anything starts
+        }
+        catch (ArtifactException e)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] the artifact cannot be used: {e.Message}");
+            return 2;
+        }
+
         var rows = new List<ScaleRow>();
         var failures = new List<string>();
         var mismatches = new List<string>();
@@ -204,11 +216,14 @@ public static class ScaleRun
         }, CancellationToken.None);
 
         LoadResult fixedRate, saturation;
+        double rate;
         var verification = new LoadRecorder(0, long.MaxValue, Stopwatch.Frequency);
         try
         {
-            fixedRate = await PhaseAsync("fixed rate", settings, client, cluster.RankUris, requests, rate: settings.Rate, cancellationToken);
+            // Saturation first: the fixed rate must be moderate for this configuration, so it is capped at a share of it.
             saturation = await PhaseAsync("saturation", settings, client, cluster.RankUris, requests, rate: null, cancellationToken);
+            rate = ModerateRate(settings.Rate, saturation.ThroughputPerSecond);
+            fixedRate = await PhaseAsync(string.Create(CultureInfo.InvariantCulture, $"fixed rate {rate:0.##}/s"), settings, client, cluster.RankUris, requests, rate, cancellationToken);
             await VerifyAsync(settings, client, cluster.RankUris, workload, check, verification, cancellationToken);
         }
         finally
@@ -228,7 +243,7 @@ public static class ScaleRun
         double[] coverages = [fixedRate.MinCoverage, saturation.MinCoverage, verified.MinCoverage];
         var coverage = coverages.Any(double.IsFinite) ? coverages.Where(double.IsFinite).Min() : double.NaN;
         return new ScaleRow(
-            items, silos, workload.Candidates, settings.Precision, MiB(maxSilo), MiB(maxTotal), cluster.ReadySeconds, settings.Rate,
+            items, silos, workload.Candidates, settings.Precision, MiB(maxSilo), MiB(maxTotal), cluster.ReadySeconds, rate,
             fixedRate.Latency.P50Ms, fixedRate.Latency.P99Ms, saturation.ThroughputPerSecond, coverage,
             fixedRate.Failed + saturation.Failed + verification.Progress().Failed, 0, 0, 0);
     }
@@ -269,6 +284,16 @@ public static class ScaleRun
         cancellationToken.ThrowIfCancellationRequested();
         return recorder.Result();
     }
+
+    /// <summary>
+    /// The rate latency is measured at: the asked rate, capped at <see cref="ModerateShare"/> of the measured saturation
+    /// throughput (an open loop above capacity measures the queue, not the service), and at least 1 request/s.
+    /// </summary>
+    public static double ModerateRate(double asked, double saturation) =>
+        Math.Max(1, double.IsFinite(saturation) && saturation > 0 ? Math.Min(asked, Math.Floor(saturation * ModerateShare)) : asked);
+
+    /// <summary>Share of the saturation throughput the fixed rate may reach.</summary>
+    public const double ModerateShare = 0.5;
 
     private static Task RunClosedAsync(LoadGenerator generator, IReadOnlyList<PreparedRequest> requests, ScaleSettings settings, CancellationTokenSource stop, CancellationToken abort)
     {

@@ -8,9 +8,9 @@ namespace FitCluster.LoadTest.Scale;
 /// ranked in-process, then compared with the <see cref="Ranker"/>'s answers over the same catalog: same item ids in
 /// the same order, each score within <see cref="ScoreTolerance"/>. Thread-safe recording.
 /// </summary>
-/// <param name="Workload">The workload the indices refer to.</param>
-/// <param name="Label">Names the configuration in mismatch messages.</param>
-public sealed class TopKCheck(ScaleWorkload Workload, string Label)
+/// <param name="workload">The workload the indices refer to.</param>
+/// <param name="label">Names the configuration in mismatch messages.</param>
+public sealed class TopKCheck(ScaleWorkload workload, string label)
 {
     /// <summary>Largest |cluster − in-process| score difference accepted: the cluster runs the same plan, so it is equal up to float rounding of the merge.</summary>
     public const float ScoreTolerance = 1e-5f;
@@ -18,10 +18,10 @@ public sealed class TopKCheck(ScaleWorkload Workload, string Label)
     private readonly ConcurrentDictionary<int, IReadOnlyList<RankedItemJson>> _answers = new();
 
     /// <summary>The workload.</summary>
-    public ScaleWorkload Workload { get; } = Workload;
+    public ScaleWorkload Workload { get; } = workload;
 
     /// <summary>The configuration.</summary>
-    public string Label { get; } = Label;
+    public string Label { get; } = label;
 
     /// <summary>Answers recorded.</summary>
     public int Count => _answers.Count;

@@ -69,4 +69,12 @@ public sealed class ScaleSettingsTests
     internal static ScaleSettings Valid() => new(
         "/a", [100_000, 1_000_000], [1, 3], [2_000, 10_000], Half: false, Quick: false, "/out", "/work", Rate: 20, Concurrency: 16,
         TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(5), K: 100, Verify: 1000, ShardsPerSilo: 2, Seed: 1, TimeSpan.FromMinutes(15));
+
+    [Theory]
+    [InlineData(20, 300, 20)]        // well below capacity: the asked rate
+    [InlineData(20, 14.2, 7)]        // above half the capacity: half of it, whole requests/s
+    [InlineData(20, 1.5, 1)]         // never below 1/s
+    [InlineData(20, double.NaN, 20)] // nothing measured: the asked rate
+    public void ModerateRate_CappedAtHalfTheSaturation(double asked, double saturation, double expected) =>
+        Assert.Equal(expected, ScaleRun.ModerateRate(asked, saturation));
 }

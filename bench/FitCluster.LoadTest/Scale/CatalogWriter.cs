@@ -23,6 +23,12 @@ namespace FitCluster.LoadTest.Scale;
 /// </remarks>
 public sealed class CatalogWriter : IDisposable
 {
+    /// <summary>
+    /// Golden tolerance of a float16 catalog: the trainer's float32 scores are kept, and float16 heads move them by more
+    /// than a float32 tolerance; the exporter's <c>--half</c> allows the same (ArtifactExporter.HalfTolerance).
+    /// </summary>
+    public const double HalfGoldenTolerance = 0.01;
+
     private const string AttributesTensor = "item.attributes";
     private const int Alignment = 64;
 
@@ -179,6 +185,7 @@ public sealed class CatalogWriter : IDisposable
             ItemKeys = _keys, // enumerated once, while the manifest is serialised
             ItemTable = new ItemTableEntry(ItemTableFile, DataTypeCodes.Name(_half ? DataTypeCodes.Binary16 : DataTypeCodes.Binary32)),
             Tensors = _tensors,
+            Golden = _half ? _source.Golden with { Tolerance = Math.Max(_source.Golden.Tolerance, HalfGoldenTolerance) } : _source.Golden,
             Files = new Dictionary<string, FileEntry>(),
         };
         return ModelArtifact.Seal(_directory, manifest);

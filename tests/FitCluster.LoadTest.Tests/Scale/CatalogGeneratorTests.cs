@@ -102,6 +102,13 @@ public sealed class CatalogGeneratorTests : IDisposable
         var half = ModelArtifact.Load(_temp.Combine("fp16"));
 
         Assert.True(half.Items.IsHalf);
+        Assert.Equal(CatalogWriter.HalfGoldenTolerance, half.Manifest.Golden.Tolerance);
+        Assert.Equal(_source.Manifest.Golden.Tolerance, single.Manifest.Golden.Tolerance);
+        using (var ranker = new Ranker(half))
+        {
+            GoldenCheck.Verify(ranker); // the trainer's float32 scores, within the float16 tolerance
+        }
+
         Assert.Equal(single.Items.QueryIndex, half.Items.QueryIndex);
         for (var i = 0; i < single.Items.SingleHeads.Length; i++)
         {

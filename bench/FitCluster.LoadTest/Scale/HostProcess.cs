@@ -15,14 +15,17 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly Queue<string> _tail = new();
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource<string> _lineSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<string> _failureSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string? _awaitedLine;
+    private readonly string? _failureLine;
 
-    private HostProcess(string name, Process process, StreamWriter log, string? awaitedLine)
+    private HostProcess(string name, Process process, StreamWriter log, string? awaitedLine, string? failureLine)
     {
         Name = name;
         _process = process;
         _log = log;
         _awaitedLine = awaitedLine;
+        _failureLine = failureLine;
         Started = Stopwatch.GetTimestamp();
     }
 
@@ -38,13 +41,17 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>Completes when a line containing the awaited text (given at start) has been printed.</summary>
     public Task LineSeen => _lineSeen.Task;
 
+    /// <summary>Completes, with the line, when a line containing the failure text (given at start) has been printed.</summary>
+    public Task<string> FailureSeen => _failureSeen.Task;
+
     /// <summary>Starts <paramref name="fileName"/> with its output appended to <paramref name="logPath"/>.</summary>
     /// <param name="name">Name in messages.</param>
     /// <param name="fileName">Executable.</param>
     /// <param name="arguments">Arguments.</param>
     /// <param name="logPath">Log file (appended).</param>
     /// <param name="awaitedLine">Text whose first appearance completes <see cref="LineSeen"/>; null for none.</param>
-    public static HostProcess Start(string name, string fileName, IEnumerable<string> arguments, string logPath, string? awaitedLine = null)
+    /// <param name="failureLine">Text whose first appearance completes <see cref="FailureSeen"/>; null for none.</param>
+    public static HostProcess Start(string name, string fileName, IEnumerable<string> arguments, string logPath, string? awaitedLine = null, string? failureLine = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -65,7 +72,7 @@ public sealed class HostProcess : IAsyncDisposable
 
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{name}: {fileName} did not start.");
-        var child = new HostProcess(name, process, log, awaitedLine);
+        var child = new HostProcess(name, process, log, awaitedLine, failureLine);
         process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
         process.BeginOutputReadLine();
@@ -186,6 +193,11 @@ public sealed class HostProcess : IAsyncDisposable
         if (_awaitedLine is not null && line.Contains(_awaitedLine, StringComparison.Ordinal))
         {
             _lineSeen.TrySetResult(line);
+        }
+
+        if (_failureLine is not null && line.Contains(_failureLine, StringComparison.Ordinal))
+        {
+            _failureSeen.TrySetResult(line);
         }
     }
 }

@@ -22,6 +22,9 @@ public sealed class ScaleCluster : IAsyncDisposable
     /// <summary>HTTP API and health port in every host.</summary>
     public const int HttpPort = 5080;
 
+    // ModelStore's log line for a folder it will not serve: the silo never gets ready, so the wait ends at once.
+    private const string RefusedLine = "Refused artifact folder";
+
     private static readonly TimeSpan s_probeInterval = TimeSpan.FromMilliseconds(250);
     private readonly HostNetwork _network;
     private readonly List<HostProcess> _silos = [];
@@ -78,7 +81,8 @@ public sealed class ScaleCluster : IAsyncDisposable
                 var number = cluster._silos.Count + 1;
                 cluster._silos.Add(HostProcess.Start(
                     string.Create(CultureInfo.InvariantCulture, $"silo {number} ({address})"), fileName, inHost,
-                    Path.Combine(launch.LogDirectory, string.Create(CultureInfo.InvariantCulture, $"silo-{number}.log"))));
+                    Path.Combine(launch.LogDirectory, string.Create(CultureInfo.InvariantCulture, $"silo-{number}.log")),
+                    failureLine: RefusedLine));
             }
 
             using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -139,6 +143,11 @@ public sealed class ScaleCluster : IAsyncDisposable
         var last = "no answer yet";
         while (watch.Elapsed < timeout)
         {
+            if (silo.FailureSeen.IsCompleted)
+            {
+                throw new InvalidOperationException($"{silo.Name} refused the catalog: {silo.FailureSeen.Result.Trim()}");
+            }
+
             if (silo.HasExited)
             {
                 throw new InvalidOperationException($"{silo.Name} exited before it was ready; last answer of GET {uri}: {last}.{Environment.NewLine}{silo.Tail()}");

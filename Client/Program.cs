@@ -6,6 +6,7 @@ var root = new RootCommand("FitCluster client: the HTTP gateway, and ranking fro
     RankCommand.Create(),
     GatewayCommand.Create(),
     SealCommand.Create(),
+    UpgradeCommand.Create(),
     AdminCommands.Models(),
     AdminCommands.Activate(),
 };

@@ -2,16 +2,24 @@ using Orleans.CodeGeneration;
 
 namespace FitCluster.Grains.Interfaces;
 
-/// <summary>Holds one shard of a model version's item table (query indices and heads) in memory and scores candidates against it.</summary>
+/// <summary>
+/// Holds one shard of a model version's catalog in memory — only its own rows: raw ids, item indices, query indices and
+/// heads — resolves raw ids against them and scores candidates.
+/// </summary>
 /// <remarks>
 /// Key: the shard index <c>0..ShardCount-1</c> with the model version as key extension, so that two versions are served
-/// side by side during a rollout. Items belong to shards by a stable hash of their id (<c>ShardMap</c>).
+/// side by side during a rollout. Items belong to shards by a stable hash of their raw id: shard s of S holds the item
+/// table's buckets b with b mod S = s (<c>RankingPlan</c>).
 /// </remarks>
 [Alias("fit.IItemShardGrain")]
-[Version(1)]
+[Version(2)]
 public interface IItemShardGrain : IGrainWithIntegerCompoundKey
 {
-    /// <summary>Scores the shard-local rows of <paramref name="request"/> and returns this shard's best k.</summary>
+    /// <summary>Resolves and scores the candidates of <paramref name="request"/>; returns this shard's best k and its unknown ids.</summary>
     [Alias("ScoreAsync")]
-    ValueTask<ShardResult> ScoreAsync(ShardRequest request, CancellationToken cancellationToken = default);
+    ValueTask<ShardResult> ScoreAsync(ShardCandidates request, CancellationToken cancellationToken = default);
+
+    /// <summary>The item index of each of <paramref name="ids"/> (behaviours routed to this shard), −1 for one the shard does not hold.</summary>
+    [Alias("ResolveAsync")]
+    ValueTask<int[]> ResolveAsync(string[] ids, CancellationToken cancellationToken = default);
 }

@@ -5,5 +5,6 @@ namespace FitCluster.Grains.Interfaces;
 /// <param name="Scores">Their scores (logits).</param>
 /// <param name="Scored">Candidates this shard scored.</param>
 /// <param name="ElapsedMs">Time spent in the shard.</param>
+/// <param name="UnknownPositions">Positions of the candidates this shard does not hold (unknown to the model), ascending.</param>
 [GenerateSerializer, Immutable, Alias("fit.ShardResult")]
-public sealed record ShardResult(int[] Positions, float[] Scores, int Scored, double ElapsedMs);
+public sealed record ShardResult(int[] Positions, float[] Scores, int Scored, double ElapsedMs, int[] UnknownPositions);

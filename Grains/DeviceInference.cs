@@ -22,7 +22,7 @@ public sealed partial class DeviceInference : IDisposable
     private readonly IOptions<InferenceServiceOptions> _options; // read after validation (the validator asks this service)
     private readonly ILogger<DeviceInference> _logger;
     private readonly Lazy<ExecutionProvider> _provider;
-    private readonly ConditionalWeakTable<Ranker, IUserTower> _towers = [];
+    private readonly ConditionalWeakTable<ModelRuntime, IUserTower> _towers = [];
     private readonly Lock _towerLock = new();
     private readonly DeviceProbe _probe;
 
@@ -45,22 +45,22 @@ public sealed partial class DeviceInference : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         if (Provider == ExecutionProvider.Cpu)
         {
-            return model.Ranker.UserTower;
+            return model.Runtime.UserTower;
         }
 
-        if (_towers.TryGetValue(model.Ranker, out var tower))
+        if (_towers.TryGetValue(model.Runtime, out var tower))
         {
             return tower;
         }
 
         lock (_towerLock)
         {
-            return _towers.GetValue(model.Ranker, ranker =>
+            return _towers.GetValue(model.Runtime, runtime =>
             {
-                var manifest = ranker.Artifact.Manifest;
+                var manifest = runtime.Artifact.Manifest;
                 var created = new OnnxUserTower(
-                    ranker.Artifact.PathOf(manifest.UserTower.File), manifest.Dims, manifest.UserFields.Count, InferenceOptionsOf(_options.Value));
-                LogDeviceTower(_logger, ranker.Artifact.ModelVersion, Provider);
+                    runtime.Artifact.PathOf(manifest.UserTower.File), manifest.Dims, manifest.UserFields.Count, InferenceOptionsOf(_options.Value));
+                LogDeviceTower(_logger, runtime.Artifact.ModelVersion, Provider);
                 return created;
             });
         }
@@ -76,9 +76,9 @@ public sealed partial class DeviceInference : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(items);
         owned = null;
-        if (Provider == ExecutionProvider.Cpu || model.Ranker.Scorer is not LssScorer lss)
+        if (Provider == ExecutionProvider.Cpu || model.Runtime.Scorer is not LssScorer lss)
         {
-            return model.Ranker.Scorer; // the dot scorer (Two-Tower) is one multiply-add per value: it stays on CPU
+            return model.Runtime.Scorer; // the dot scorer (Two-Tower) is one multiply-add per value: it stays on CPU
         }
 
         var scorer = new OnnxLssScorer(lss, items, InferenceOptionsOf(_options.Value));

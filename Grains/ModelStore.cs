@@ -6,6 +6,7 @@ using System.Text;
 using FitCluster.Grains.Interfaces;
 using FitCluster.Model;
 using FitCluster.Model.Artifacts;
+using FitCluster.Model.Catalog;
 using FitCluster.Model.Ranking;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,8 +17,9 @@ namespace FitCluster.Grains;
 /// The model versions in <see cref="RankingOptions.ArtifactRoot"/> (the root itself when it is an exported artifact, and
 /// each sub-folder that is one; any folder name, the manifest names the version). Only sealed folders exist for serving:
 /// a folder without its <c>SEALED</c> file (still being exported or copied) is never listed nor loaded. A version loads on
-/// first use with every check — seal, checksums, dimensions, finiteness, and its golden set re-scored — and is kept for the
-/// life of the silo; every grain on the silo shares it. A folder that fails is <em>refused</em>: listed with its reason,
+/// first use with every check — seal, checksums, dimensions, finiteness, and its golden set re-scored — and is kept while
+/// in use; every grain on the silo shares it. A loaded version holds metadata, weights and the user tower, never the item
+/// rows: each shard activation reads its own (<see cref="LoadShard"/>), and the golden check reads only the rows it names. A folder that fails is <em>refused</em>: listed with its reason,
 /// never served, and examined again only when its files change (so a repaired folder is served without a restart, and a
 /// broken one costs no re-reading per request).
 /// </summary>
@@ -36,6 +38,11 @@ public sealed partial class ModelStore : IDisposable
     // Folders seen without a seal, so that "waiting for the seal" is logged once per folder.
     private readonly ConcurrentDictionary<string, byte> _unsealedLogged = new(StringComparer.Ordinal);
     private readonly Lock _scanLock = new();
+
+    // Rows of the shards this silo holds now, by version; and rows ever read into shards (both: the proof a silo reads
+    // only its own shards' rows).
+    private readonly ConcurrentDictionary<(string Version, int Shard), int> _shardRows = new();
+    private long _shardRowsRead;
     private Listing _listing = new([], [], ImmutableDictionary<string, string>.Empty, long.MinValue);
 
     /// <summary>Creates the store.</summary>
@@ -97,11 +104,36 @@ public sealed partial class ModelStore : IDisposable
         }
     }
 
-    private async Task DisposeLaterAsync(Ranker ranker, TimeSpan delay)
+    private async Task DisposeLaterAsync(ModelRuntime runtime, TimeSpan delay)
     {
         await Task.Delay(delay, _time).ConfigureAwait(false);
-        ranker.Dispose();
+        runtime.Dispose();
     }
+
+    /// <summary>
+    /// Reads shard <paramref name="shard"/>'s rows of <paramref name="model"/> (its buckets of the item table, nothing else)
+    /// for an activation on this silo, and counts them until <see cref="ReleaseShard"/>.
+    /// </summary>
+    /// <exception cref="ArtifactException">The rows are inconsistent (the item table changed or is corrupt).</exception>
+    public ItemShard LoadShard(LoadedModel model, int shard)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var watch = Stopwatch.StartNew();
+        var items = model.Artifact.ItemFile.ReadShard(shard, model.Plan.ShardCount);
+        Interlocked.Add(ref _shardRowsRead, items.Count);
+        _shardRows[(model.ModelVersion, shard)] = items.Count;
+        LogShardLoaded(_logger, model.ModelVersion, shard, items.Count, items.ResidentBytes, watch.ElapsedMilliseconds);
+        return items;
+    }
+
+    /// <summary>Records that this silo's activation of <paramref name="shard"/> of <paramref name="modelVersion"/> freed its rows.</summary>
+    public void ReleaseShard(string modelVersion, int shard) => _shardRows.TryRemove((modelVersion, shard), out _);
+
+    /// <summary>The shards held on this silo now, with their row counts, by version and shard index.</summary>
+    public IReadOnlyDictionary<(string ModelVersion, int Shard), int> ShardsHeld() => new Dictionary<(string, int), int>(_shardRows);
+
+    /// <summary>Rows read into shards on this silo since it started (every activation counts its rows).</summary>
+    public long ShardRowsRead => Interlocked.Read(ref _shardRowsRead);
 
     /// <summary>Records a use of <paramref name="model"/> now (the shards of a version served from this silo keep it loaded).</summary>
     public void Touch(LoadedModel model)
@@ -145,7 +177,7 @@ public sealed partial class ModelStore : IDisposable
             {
                 // A request that took this instance just before may still be running on it: release its native
                 // resources (ONNX sessions) only once any such request is past its deadline.
-                _ = DisposeLaterAsync(lazy.Value.Ranker, _options.RequestTimeout * 2);
+                _ = DisposeLaterAsync(lazy.Value.Runtime, _options.RequestTimeout * 2);
 
                 unloaded.Add(version);
                 LogUnloaded(_logger, version, (long)_options.UnloadAfter.TotalSeconds);
@@ -171,7 +203,7 @@ public sealed partial class ModelStore : IDisposable
         {
             if (lazy.IsValueCreated)
             {
-                lazy.Value.Ranker.Dispose();
+                lazy.Value.Runtime.Dispose();
             }
         }
     }
@@ -342,7 +374,7 @@ public sealed partial class ModelStore : IDisposable
             throw new ArtifactException($"{directory}: {e.Message}", e);
         }
 
-        Ranker? ranker = null;
+        ModelRuntime? runtime = null;
         try
         {
             var artifact = ModelArtifact.Load(directory, _options.VerifyChecksums);
@@ -351,15 +383,20 @@ public sealed partial class ModelStore : IDisposable
                 throw new ArtifactException($"{directory}: the manifest now names model version '{artifact.ModelVersion}', not '{modelVersion}'.");
             }
 
-            ranker = new Ranker(artifact, new InferenceOptions { VerifyChecksums = _options.VerifyChecksums }) { MaxCandidates = _options.MaxCandidates };
-            var worst = _options.VerifyGolden ? GoldenCheck.Verify(ranker) : double.NaN;
-            var model = new LoadedModel(ranker, new ShardMap(artifact.Manifest.ItemKeys, _options.ShardCount));
-            LogLoaded(_logger, modelVersion, artifact.Items.Count, watch.ElapsedMilliseconds, worst);
+            runtime = new ModelRuntime(artifact, new InferenceOptions { VerifyChecksums = _options.VerifyChecksums });
+            var worst = _options.VerifyGolden ? GoldenCheck.Verify(runtime) : double.NaN; // reads only the golden rows
+            var model = new LoadedModel(runtime, new RankingPlan(artifact.ItemFile.BucketCount, _options.ShardCount));
+            if (_options.ShardCount > artifact.ItemFile.BucketCount)
+            {
+                LogMoreShardsThanBuckets(_logger, modelVersion, _options.ShardCount, artifact.ItemFile.BucketCount);
+            }
+
+            LogLoaded(_logger, modelVersion, artifact.ItemFile.Count, watch.ElapsedMilliseconds, worst);
             return model;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            ranker?.Dispose();
+            runtime?.Dispose();
             var reason = WithoutRoot(e is ArtifactException ? e.Message : $"{directory}: {e.GetType().Name}: {e.Message}");
             var refusal = Refuse(directory, modelVersion, reason);
             _folders[directory] = new FolderState(fingerprint, null, refusal, Visible: true);
@@ -402,7 +439,13 @@ public sealed partial class ModelStore : IDisposable
     private sealed record Listing(
         ImmutableArray<ModelVersionInfo> Available, ImmutableArray<RefusedVersion> Refused, ImmutableDictionary<string, string> Folders, long Expires);
 
-    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Loaded model {ModelVersion} with {ItemCount} items in {ElapsedMs} ms; golden set reproduced within {GoldenMaxDifference:G3}")]
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Shard {Shard} of model {ModelVersion} read its {ItemCount} items ({ResidentBytes} bytes) in {ElapsedMs} ms")]
+    private static partial void LogShardLoaded(ILogger logger, string modelVersion, int shard, int itemCount, long residentBytes, long elapsedMs);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Model {ModelVersion}: {ShardCount} shards but its item table has {BucketCount} buckets; shards past the buckets hold no items")]
+    private static partial void LogMoreShardsThanBuckets(ILogger logger, string modelVersion, int shardCount, int bucketCount);
+
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Loaded model {ModelVersion} ({ItemCount} items, read by their shards) in {ElapsedMs} ms; golden set reproduced within {GoldenMaxDifference:G3}")]
     private static partial void LogLoaded(ILogger logger, string modelVersion, int itemCount, long elapsedMs, double goldenMaxDifference);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Model version {ModelVersion} is in both {Folder} and {Duplicate}; serving {Folder}")]

@@ -24,11 +24,25 @@ public sealed partial class ModelUnloadService(ModelStore store, ActiveVersionCa
         }
 
         using var timer = new PeriodicTimer(CheckInterval(unloadAfter), time);
+        long? trimDue = null;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
-                store.UnloadIdle(await active.GetAsync(stoppingToken));
+                if (trimDue is { } due && time.GetTimestamp() >= due)
+                {
+                    trimDue = null;
+                    var (before, after) = MemoryTrim.Run();
+                    LogTrimmed(logger, before / (1024 * 1024), after / (1024 * 1024));
+                }
+
+                if (store.UnloadIdle(await active.GetAsync(stoppingToken)).Count > 0)
+                {
+                    // Give memory back once the unloaded versions are really free: their ONNX sessions are disposed after
+                    // twice the request timeout, their shard activations deactivate within one check interval.
+                    var wait = TrimDelay(store.Options.RequestTimeout, CheckInterval(unloadAfter));
+                    trimDue = time.GetTimestamp() + (long)(wait.TotalSeconds * time.TimestampFrequency);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -36,6 +50,13 @@ public sealed partial class ModelUnloadService(ModelStore store, ActiveVersionCa
             }
         }
     }
+
+    /// <summary>How long after an unload the memory is trimmed: once the unloaded versions' sessions and shards are gone.</summary>
+    public static TimeSpan TrimDelay(TimeSpan requestTimeout, TimeSpan checkInterval) =>
+        (requestTimeout * 2) + checkInterval + TimeSpan.FromSeconds(1);
+
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Returned memory of unloaded model versions to the system: resident {BeforeMb} MB → {AfterMb} MB")]
+    private static partial void LogTrimmed(ILogger logger, long beforeMb, long afterMb);
 
     [LoggerMessage(EventId = 2300, Level = LogLevel.Debug, Message = "Could not check for idle model versions: {Reason}")]
     private static partial void LogCheckFailed(ILogger logger, string reason);

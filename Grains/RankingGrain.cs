@@ -1,18 +1,19 @@
-using System.Buffers;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using FitCluster.Grains.Interfaces;
 using FitCluster.Model.Artifacts;
+using FitCluster.Model.Ranking;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
 namespace FitCluster.Grains;
 
 /// <summary>
-/// The scatter-gather coordinator. Per request: choose the model version, validate and resolve ids, run the user tower
-/// grain once (all branches), send each shard with candidates its rows and the heads of just the branches they use,
-/// and merge the shards' top-k. The result equals the in-process <c>Ranker</c>'s: same scores, and ties broken toward
-/// the earlier candidate.
+/// The scatter-gather coordinator, running <see cref="RankingPlan"/> over grains: validate (<see cref="RankLimits"/>),
+/// choose the model version, resolve the user's features here and behaviours on the shards that own them, run the user
+/// tower grain once, send each shard its candidates' raw ids (routed by id hash; no id map on any silo) with the one
+/// heads array, and merge the shards' top-k and unknown ids. The result equals the in-process <c>Ranker</c>'s: same
+/// plan, same scores, ties broken toward the earlier candidate.
 /// </summary>
 [StatelessWorker]
 public sealed partial class RankingGrain(
@@ -81,89 +82,88 @@ public sealed partial class RankingGrain(
 
     private async ValueTask<RankResponse> RankAsync(RankRequest request, LoadedModel model, long started, CancellationToken cancellationToken)
     {
-        var ranker = model.Ranker;
-        Model.Ranking.ResolvedUser user;
-        try
+        int[] fields = [];
+        IReadOnlyList<string> unknownFeatures = [];
+        if (request.UserId is null)
         {
-            user = ranker.ResolveUser(request.UserFeatures, request.Behaviours.IsDefault ? [] : request.Behaviours);
-        }
-        catch (ArgumentException e)
-        {
-            return Refuse("invalid_request", e.Message, model.ModelVersion);
-        }
-
-        var candidates = request.Candidates;
-        var rows = ArrayPool<int>.Shared.Rent(candidates.Length);
-        try
-        {
-            if (ResolveCandidates(model, candidates, rows) is { } duplicate)
+            try
             {
-                return Refuse("invalid_request", $"Candidate '{duplicate}' appears more than once.", model.ModelVersion);
+                (fields, unknownFeatures) = model.Runtime.ResolveFeatures(request.UserFeatures);
             }
-
-            return await RankResolvedAsync(request, model, user, rows, started, cancellationToken);
+            catch (ArgumentException e)
+            {
+                return Refuse("invalid_request", e.Message, model.ModelVersion);
+            }
         }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(rows);
-        }
-    }
 
-    private async ValueTask<RankResponse> RankResolvedAsync(
-        RankRequest request, LoadedModel model, Model.Ranking.ResolvedUser user, int[] rows, long started, CancellationToken cancellationToken)
-    {
-        // Start the user tower first, split over cores by branch range (other activations, so other cores): the partition
-        // below overlaps with it.
+        // A stored user (by user_id): its user grain supplies the heads (cached until its state or the version changes).
+        // Otherwise behaviours resolve on the shards that own them (no silo holds the id map); then the user tower runs once.
+        var plan = model.Plan;
+        var stored = request.UserId is null ? null : StartStoredUserHeads(request.UserId, model, cancellationToken);
+        Task<float[]>? towerCall = null;
+        IReadOnlyList<string> unknownBehaviours = [];
         var towerStart = Stopwatch.GetTimestamp();
-        var tower = device.UserTowerOf(model); // as the user tower grain runs it (on the GPU with CUDA: one call, no split)
-        var towerCalls = StartUserTower(model, user, tower, store.Options.UserTowerSplit, cancellationToken);
-
-        // Partition the known candidates by shard, in request order (so shard-local ties keep request order).
-        var candidates = request.Candidates;
-        var shardCount = model.Shards.ShardCount;
-        var shardRows = new List<int>[shardCount];
-        var positions = new List<int>[shardCount];
-        var unknown = ImmutableArray.CreateBuilder<string>();
-        var known = 0;
-        for (var c = 0; c < candidates.Length; c++)
+        if (stored is null)
         {
-            var row = rows[c];
-            if (row < 0)
-            {
-                unknown.Add(candidates[c]);
-                continue;
-            }
-
-            var shard = model.Shards.ShardOf(row);
-            (shardRows[shard] ??= []).Add(model.Shards.LocalRowOf(row));
-            (positions[shard] ??= []).Add(c);
-            known++;
+            var behaviours = request.Behaviours.IsDefault ? [] : request.Behaviours;
+            (var sequence, unknownBehaviours) = await ShardBehaviours.ResolveAsync(GrainFactory, model, behaviours, cancellationToken);
+            towerStart = Stopwatch.GetTimestamp();
+            var tower = device.UserTowerOf(model); // as the user tower grain runs it (on the GPU with CUDA: one call, no split)
+            towerCall = UserTowerCalls.ComputeAsync(GrainFactory, model.ModelVersion, tower, [.. fields], [.. sequence], store.Options.UserTowerSplit, cancellationToken);
         }
 
-        var heads = await GatherUserHeadsAsync(towerCalls, tower);
+        // Route the candidates by the hash of their raw ids, in request order (so shard-local ties keep request order),
+        // while the tower runs.
+        var candidates = request.Candidates;
+        var parts = plan.Partition(candidates);
+        float[] heads;
+        if (towerCall is not null)
+        {
+            heads = await towerCall;
+        }
+        else
+        {
+            var storedHeads = await stored!;
+            if (storedHeads.Error is { } refused)
+            {
+                return Refuse(refused.Code, refused.Message, model.ModelVersion);
+            }
+
+            heads = storedHeads.Heads;
+            unknownBehaviours = storedHeads.UnknownBehaviours;
+            unknownFeatures = storedHeads.UnknownFeatures;
+        }
+
         var towerDone = Stopwatch.GetTimestamp();
 
-        var calls = new List<Task<ShardResult>>(shardCount);
-        for (var s = 0; s < shardCount && known > 0; s++)
+        var calls = new List<Task<ShardResult>>(parts.Length);
+        for (var s = 0; s < parts.Length; s++)
         {
-            if (shardRows[s] is { Count: > 0 } local)
+            if (parts[s].Ids.Length > 0)
             {
-                var shardRequest = ShardRequestOf(model, s, local, positions[s], heads, tower.HeadSize, request.K);
+                // One heads array for every shard: [Immutable], so a shard on this silo reads it in place.
+                var shardRequest = new ShardCandidates(parts[s].Ids, parts[s].Positions, heads, request.K);
                 calls.Add(GrainFactory.GetGrain<IItemShardGrain>(s, model.ModelVersion, null).ScoreAsync(shardRequest, cancellationToken).AsTask());
             }
         }
 
         var results = await Task.WhenAll(calls);
         var gathered = Stopwatch.GetTimestamp();
-        var top = Model.Ranking.TopKMerge.Merge([.. results.Select(r => (r.Positions, r.Scores))], request.K);
-        var ranked = ImmutableArray.CreateBuilder<ScoredItem>(top.Length);
-        foreach (var (position, score) in top)
+        var merged = RankingPlan.Merge([.. results.Select(r => new ShardScores(r.Positions, r.Scores, r.UnknownPositions, r.Scored))], request.K);
+        var ranked = ImmutableArray.CreateBuilder<ScoredItem>(merged.Top.Length);
+        foreach (var (position, score) in merged.Top)
         {
             ranked.Add(new ScoredItem(candidates[position], score));
         }
 
+        var unknown = ImmutableArray.CreateBuilder<string>(merged.UnknownPositions.Length);
+        foreach (var position in merged.UnknownPositions)
+        {
+            unknown.Add(candidates[position]);
+        }
+
         var done = Stopwatch.GetTimestamp();
-        var coverage = candidates.Length == 0 ? 1 : (double)known / candidates.Length;
+        var coverage = candidates.Length == 0 ? 1 : (double)merged.Scored / candidates.Length;
         var timings = new StageTimings(
             Stopwatch.GetElapsedTime(started, towerStart).TotalMilliseconds,
             Stopwatch.GetElapsedTime(towerStart, towerDone).TotalMilliseconds,
@@ -172,134 +172,11 @@ public sealed partial class RankingGrain(
             Stopwatch.GetElapsedTime(started, done).TotalMilliseconds,
             calls.Count);
         metrics.Served(model.ModelVersion, timings.TotalMs, coverage);
-        return new RankResponse(model.ModelVersion, ranked.MoveToImmutable(), coverage, unknown.ToImmutable(),
-            [.. user.UnknownBehaviours], [.. user.UnknownFeatures], timings);
+        return new RankResponse(model.ModelVersion, ranked.MoveToImmutable(), coverage, unknown.MoveToImmutable(),
+            [.. unknownBehaviours], [.. unknownFeatures], timings);
     }
 
-    // Each candidate's item row (−1 when unknown) into rows; returns the first repeated id, or null. Known ids are checked
-    // for repeats with a bitset over item rows (no string hashing beyond the row lookup itself).
-    private static string? ResolveCandidates(LoadedModel model, ImmutableArray<string> candidates, int[] rows)
-    {
-        var artifact = model.Artifact;
-        var seen = ArrayPool<ulong>.Shared.Rent((artifact.Items.Count + 63) / 64);
-        HashSet<string>? unknownSeen = null;
-        var resolved = 0;
-        try
-        {
-            Array.Clear(seen, 0, (artifact.Items.Count + 63) / 64);
-            for (; resolved < candidates.Length; resolved++)
-            {
-                var candidate = candidates[resolved];
-                var row = artifact.ItemRow(candidate);
-                rows[resolved] = row;
-                if (row < 0)
-                {
-                    if (!(unknownSeen ??= new HashSet<string>(StringComparer.Ordinal)).Add(candidate))
-                    {
-                        return candidate;
-                    }
-
-                    continue;
-                }
-
-                ref var word = ref seen[row >> 6];
-                var bit = 1UL << (row & 63);
-                if ((word & bit) != 0)
-                {
-                    return candidate;
-                }
-
-                word |= bit;
-            }
-
-            return null;
-        }
-        finally
-        {
-            ArrayPool<ulong>.Shared.Return(seen);
-        }
-    }
-
-    // The user tower's branch ranges as grain calls: one per part when the tower computes ranges for their share of the
-    // work (FIT's native tower; cut where the tower says the work splits evenly), else one call for every branch.
-    private List<Task<UserHeads>> StartUserTower(
-        LoadedModel model, Model.Ranking.ResolvedUser user, Model.Towers.IUserTower tower, int split, CancellationToken cancellationToken)
-    {
-        var n = tower.BranchCount;
-        var parts = tower.ComputesBranchRanges ? Math.Clamp(split == 0 ? Environment.ProcessorCount : split, 1, n) : 1;
-        var grain = GrainFactory.GetGrain<IUserTowerGrain>(model.ModelVersion);
-        ImmutableArray<int> fields = [.. user.Fields];
-        ImmutableArray<int> behaviours = [.. user.Behaviours];
-        var bounds = tower.SplitBranches(parts);
-        var calls = new List<Task<UserHeads>>(parts);
-        for (var p = 0; p < parts; p++)
-        {
-            var first = bounds[p];
-            var count = bounds[p + 1] - first;
-            calls.Add(grain.ComputeAsync(new UserTowerInput(fields, behaviours, first, count), cancellationToken).AsTask());
-        }
-
-        return calls;
-    }
-
-    // All N branches' heads in order: the single call's array, or the parts copied together.
-    private static async Task<float[]> GatherUserHeadsAsync(List<Task<UserHeads>> calls, Model.Towers.IUserTower tower)
-    {
-        var parts = await Task.WhenAll(calls);
-        if (parts.Length == 1)
-        {
-            return parts[0].Values;
-        }
-
-        var heads = new float[tower.BranchCount * tower.HeadSize];
-        foreach (var part in parts)
-        {
-            part.Values.CopyTo(heads, part.FirstBranch * tower.HeadSize);
-        }
-
-        return heads;
-    }
-
-    // A shard's request: its rows, their positions and the user heads they need. When most branches are used the whole
-    // heads array goes as it is (an [Immutable] array: no copy on this silo); otherwise just the used branches.
-    private static ShardRequest ShardRequestOf(
-        LoadedModel model, int shard, List<int> localRows, List<int> positions, float[] heads, int headSize, int k)
-    {
-        var items = model.Artifact.Items;
-        var global = model.Shards.RowsOf(shard);
-        var n = heads.Length / headSize;
-        Span<bool> used = n <= 1024 ? stackalloc bool[n] : new bool[n];
-        var usedCount = 0;
-        foreach (var local in localRows)
-        {
-            ref var flag = ref used[items.QueryIndex[global[local]]];
-            if (!flag)
-            {
-                flag = true;
-                usedCount++;
-            }
-        }
-
-        if (2 * usedCount >= n)
-        {
-            return new ShardRequest([.. localRows], [.. positions], [], heads, k);
-        }
-
-        var branches = new ushort[usedCount];
-        var subset = new float[usedCount * headSize];
-        var next = 0;
-        for (var b = 0; b < n; b++)
-        {
-            if (used[b])
-            {
-                heads.AsSpan(b * headSize, headSize).CopyTo(subset.AsSpan(next * headSize));
-                branches[next++] = (ushort)b;
-            }
-        }
-
-        return new ShardRequest([.. localRows], [.. positions], branches, subset, k);
-    }
-
+    // The limits every door shares (RankLimits), for requests that reach the cluster by another door than the HTTP API.
     private static string? Validate(RankRequest? request, RankingOptions options)
     {
         if (request is null)
@@ -307,45 +184,19 @@ public sealed partial class RankingGrain(
             return "The request is empty.";
         }
 
-        if (request.Candidates.IsDefaultOrEmpty)
+        if (ValidateStoredUser(request) is { } storedUser)
         {
-            return "The candidate list is empty.";
+            return storedUser;
         }
 
-        if (request.Candidates.Length > options.MaxCandidates)
-        {
-            return $"{request.Candidates.Length:N0} candidates exceed the limit of {options.MaxCandidates:N0}.";
-        }
-
-        if (request.K < 1 || request.K > options.MaxK)
-        {
-            return $"k must be in 1..{options.MaxK}, got {request.K}.";
-        }
-
-        if (!request.Behaviours.IsDefault && request.Behaviours.Length > options.MaxBehaviours)
-        {
-            return $"{request.Behaviours.Length:N0} behaviours exceed the limit of {options.MaxBehaviours:N0}.";
-        }
-
-        if (request.UserFeatures is null)
+        if (request.UserFeatures is null && request.UserId is null)
         {
             return "User features are required.";
         }
 
-        foreach (var candidate in request.Candidates)
-        {
-            if (string.IsNullOrEmpty(candidate))
-            {
-                return "A candidate id is empty."; // repeats are found while resolving, with the model's item rows
-            }
-        }
-
-        if (!request.Behaviours.IsDefault && request.Behaviours.Any(string.IsNullOrEmpty))
-        {
-            return "A behaviour id is empty.";
-        }
-
-        return null;
+        var problems = options.Limits.Check(
+            request.Candidates.IsDefault ? null : request.Candidates, request.Behaviours.IsDefault ? null : request.Behaviours, request.K);
+        return problems.Count == 0 ? null : string.Join(" ", problems.Select(p => p.Message));
     }
 
     private RankResponse Refuse(string code, string message, string modelVersion = "")

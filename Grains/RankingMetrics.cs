@@ -15,15 +15,22 @@ public sealed class RankingMetrics : IDisposable
     private readonly Counter<long> _requests;
     private readonly Counter<long> _errors;
 
-    /// <summary>Creates the instruments.</summary>
-    public RankingMetrics(IMeterFactory meters)
+    /// <summary>Creates the instruments; <paramref name="store"/> reports the shard rows this silo holds.</summary>
+    public RankingMetrics(IMeterFactory meters, ModelStore store)
     {
         ArgumentNullException.ThrowIfNull(meters);
+        ArgumentNullException.ThrowIfNull(store);
         _meter = meters.Create(Name);
         _duration = _meter.CreateHistogram<double>("fitcluster.rank.duration", "ms", "Coordinator time per ranking request");
         _coverage = _meter.CreateHistogram<double>("fitcluster.rank.coverage", null, "Candidates scored / candidates asked");
         _requests = _meter.CreateCounter<long>("fitcluster.rank.requests", null, "Ranking requests");
         _errors = _meter.CreateCounter<long>("fitcluster.rank.errors", null, "Ranking requests refused or failed, by code");
+        _meter.CreateObservableGauge(
+            "fitcluster.shard.items",
+            () => store.ShardsHeld().GroupBy(s => s.Key.ModelVersion)
+                .Select(g => new Measurement<long>(g.Sum(s => (long)s.Value), new KeyValuePair<string, object?>("model_version", g.Key))),
+            null,
+            "Items held in memory by this silo's item-shard activations (its own shards' rows only), by model version");
     }
 
     /// <summary>Traces one ranking request per activity.</summary>

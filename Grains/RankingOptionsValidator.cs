@@ -49,6 +49,11 @@ public sealed class RankingOptionsValidator : IValidateOptions<RankingOptions>
             failures.Add($"Ranking:RequestTimeout must be positive, got {options.RequestTimeout}.");
         }
 
+        if (options.ShardJoinGrace < TimeSpan.Zero)
+        {
+            failures.Add($"Ranking:ShardJoinGrace must not be negative (zero: no grace), got {options.ShardJoinGrace}.");
+        }
+
         if (options.UnloadAfter < TimeSpan.Zero)
         {
             failures.Add($"Ranking:UnloadAfter must not be negative (zero: never unload), got {options.UnloadAfter}.");

@@ -1,3 +1,4 @@
+using FitCluster.Grains.Placement;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FitCluster.Grains;
@@ -11,7 +12,10 @@ public static class RankingServiceCollectionExtensions
     /// <summary>Key of the catalog grain.</summary>
     public const string CatalogKey = "default";
 
-    /// <summary>Adds <see cref="RankingOptions"/> (section <c>Ranking</c>, validated at start), the model store and the active-version cache.</summary>
+    /// <summary>
+    /// Adds <see cref="RankingOptions"/> (section <c>Ranking</c>, validated at start), the model store, the active-version cache
+    /// and item-shard placement (<see cref="PlacementServiceCollectionExtensions.AddItemShardPlacement"/>).
+    /// </summary>
     public static IServiceCollection AddRanking(this IServiceCollection services)
     {
         services.AddOptions<RankingOptions>().BindConfiguration(RankingOptions.SectionName).ValidateOnStart();
@@ -22,6 +26,7 @@ public static class RankingServiceCollectionExtensions
         services.AddDeviceInference();
         services.AddSingleton(TimeProvider.System);
         services.AddHostedService<ModelUnloadService>();
+        services.AddItemShardPlacement();
         return services;
     }
 }

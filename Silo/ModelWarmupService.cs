@@ -41,9 +41,11 @@ public sealed partial class ModelWarmupService(IGrainFactory grains, ModelStore 
 
             // Warm without activating: another silo or an operator may switch versions meanwhile, and that must stand.
             var model = store.Get(version);
-            await ShardWarmup.WarmAsync(grains, version, model.Shards.ShardCount, stoppingToken);
+            await ShardWarmup.WarmAsync(grains, version, model.Plan.ShardCount, stoppingToken);
             var golden = GoldenSet.Read(model.Artifact.PathOf(model.Artifact.Manifest.Golden.File));
-            var requests = WarmupRequests(golden, model.Artifact.Manifest.ItemKeys, version);
+            // Padding candidates: the first ids of the item table (a few buckets' worth), never the whole id list.
+            var padding = model.Artifact.ItemFile.ReadIds().Take(2 * CandidatesPerRequest).ToList();
+            var requests = WarmupRequests(golden, padding, version);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var sent = 0;
             async Task LoopAsync(int worker)
@@ -74,8 +76,9 @@ public sealed partial class ModelWarmupService(IGrainFactory grains, ModelStore 
         }
     }
 
-    // The golden users and behaviours, each with up to CandidatesPerRequest candidates: its golden ones, then other items.
-    private static List<RankRequest> WarmupRequests(GoldenSet golden, IReadOnlyList<string> itemKeys, string version)
+    // The golden users and behaviours, each with up to CandidatesPerRequest candidates: its golden ones, then other items
+    // (from itemKeys, a sample of the catalog).
+    private static List<RankRequest> WarmupRequests(GoldenSet golden, List<string> itemKeys, string version)
     {
         var requests = new List<RankRequest>(golden.Requests.Count);
         var target = Math.Min(CandidatesPerRequest, itemKeys.Count);

@@ -7,6 +7,7 @@ var root = new RootCommand("FitCluster trainer: FIT and its baselines with the p
     DemoCommand.Create(),
     BenchCommand.Create(),
     ExportCommand.Create(),
+    DatasetCommand.Create(),
 };
 // Bad input (an unknown model or dataset, missing files, a corrupt checkpoint) is one clear line and exit code 2, not a
 // stack trace; anything else is a bug and keeps the runtime's report.

@@ -15,6 +15,8 @@ esac
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ARTIFACT="$(cd "$1" && pwd)"; OUT="$2"; RATE="${3:-100}"; CONCURRENCY="${4:-4}"; DURATION="${5:-30s}"
 SILO="$REPO/Silo/bin/Release/net10.0/FitCluster.Silo.dll"
+# SHARDS: Ranking:ShardCount; 2 (one per core of the 2-core machine) as in the published rounds.
+SHARDS="${SHARDS:-2}"
 CLIENT="$REPO/Client/bin/Release/net10.0/FitCluster.Client.dll"
 LOAD="$REPO/bench/FitCluster.LoadTest/bin/Release/net10.0/FitCluster.LoadTest.dll"
 LOGS="$(mktemp -d)"
@@ -33,7 +35,7 @@ wait_ready() {
 run_set() {
   local silos="$1" label="$2"
   for i in $(seq 0 $((silos - 1))); do
-    dotnet "$SILO" "--Ranking:ArtifactRoot=$ARTIFACT" "--Cluster:SiloPort=$((11111 + i))" "--Cluster:GatewayPort=$((30000 + i))" \
+    dotnet "$SILO" "--Ranking:ArtifactRoot=$ARTIFACT" "--Ranking:ShardCount=$SHARDS" "--Cluster:SiloPort=$((11111 + i))" "--Cluster:GatewayPort=$((30000 + i))" \
       "--Urls=http://127.0.0.1:$((5080 + i))" >"$LOGS/silo$i.log" 2>&1 & pids+=($!)
     wait_ready "http://127.0.0.1:$((5080 + i))/health/ready"
   done

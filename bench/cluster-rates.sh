@@ -7,6 +7,8 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ARTIFACT="$(cd "$1" && pwd)"; OUT="$2"; REPEATS="$3"; shift 3
 SILO="$REPO/Silo/bin/Release/net10.0/FitCluster.Silo.dll"
+# SHARDS: Ranking:ShardCount; 2 (one per core of the 2-core machine) as in the published rounds.
+SHARDS="${SHARDS:-2}"
 LOAD="$REPO/bench/FitCluster.LoadTest/bin/Release/net10.0/FitCluster.LoadTest.dll"
 LOGS="$(mktemp -d)"
 pid=""
@@ -17,7 +19,7 @@ for rep in $(seq 1 "$REPEATS"); do
   for rate in "$@"; do
     for profile in default low-latency; do
       spin=(); [ "$profile" = low-latency ] && spin=(DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=10000) # hexadecimal: 65,536
-      env -u DOTNET_ThreadPool_UnfairSemaphoreSpinLimit "${spin[@]}" dotnet "$SILO" "--Ranking:ArtifactRoot=$ARTIFACT" >"$LOGS/silo-$rep-$rate-$profile.log" 2>&1 & pid=$!
+      env -u DOTNET_ThreadPool_UnfairSemaphoreSpinLimit "${spin[@]}" dotnet "$SILO" "--Ranking:ArtifactRoot=$ARTIFACT" "--Ranking:ShardCount=$SHARDS" >"$LOGS/silo-$rep-$rate-$profile.log" 2>&1 & pid=$!
       for _ in $(seq 1 120); do curl -sf http://127.0.0.1:5080/health/ready >/dev/null 2>&1 && break; sleep 0.5; done
       curl -sf http://127.0.0.1:5080/health/ready >/dev/null || { echo "silo not ready (log: $LOGS)" >&2; exit 1; }
       dotnet "$LOAD" --url http://127.0.0.1:5080 --artifact "$ARTIFACT" --rate "$rate" --duration 20s --warmup 10s \

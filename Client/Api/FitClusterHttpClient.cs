@@ -31,7 +31,7 @@ public sealed class FitClusterHttpClient(HttpClient http)
     }
 
     /// <summary>
-    /// The admin token sent by <see cref="ActivateAsync(string, CancellationToken)"/> (and future state-changing calls)
+    /// The admin token sent by <see cref="ActivateAsync(string, CancellationToken)"/> and the user calls
     /// as <c>Authorization: Bearer</c>; null to send none. Set once, when the client is made.
     /// </summary>
     public string? AdminToken { get; init; }
@@ -47,15 +47,61 @@ public sealed class FitClusterHttpClient(HttpClient http)
     public async Task<ModelCatalog> ActivateAsync(string modelVersion, string? adminToken, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(modelVersion);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"v1/models/{Uri.EscapeDataString(modelVersion)}/activate", UriKind.Relative));
+        using var request = AdminRequest(HttpMethod.Post, new Uri($"v1/models/{Uri.EscapeDataString(modelVersion)}/activate", UriKind.Relative), adminToken);
+        return await SendAsync<ModelCatalog>(request, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sets a user's profile features (replacing them) with <see cref="AdminToken"/>; throws
+    /// <see cref="FitClusterApiException"/> on 400 (the problem lists every refused feature; nothing changed), 401 and 403.
+    /// </summary>
+    public async Task<UserWriteResponseBody> SetUserProfileAsync(string userId, UserProfileBody profile, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        using var request = AdminRequest(HttpMethod.Put, UserUri(userId, string.Empty), AdminToken);
+        request.Content = JsonContent.Create(profile, options: Json);
+        return await SendAsync<UserWriteResponseBody>(request, cancellationToken);
+    }
+
+    /// <summary>
+    /// Appends a user's behaviour events (oldest first) with <see cref="AdminToken"/>. Resending events is harmless (they
+    /// are idempotent by event id). Throws <see cref="FitClusterApiException"/> on 400 — the problem names each refused
+    /// event, and the others were stored — and on 401 and 403.
+    /// </summary>
+    public async Task<UserWriteResponseBody> AppendUserEventsAsync(string userId, IEnumerable<UserEventBody> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        using var request = AdminRequest(HttpMethod.Post, UserUri(userId, "/events"), AdminToken);
+        request.Content = JsonContent.Create(new { Events = events }, options: Json);
+        return await SendAsync<UserWriteResponseBody>(request, cancellationToken);
+    }
+
+    /// <summary>A user's stored profile and events, with <see cref="AdminToken"/>; 404 (<c>unknown_user</c>) when nothing is stored.</summary>
+    public async Task<UserResponseBody> GetUserAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        using var request = AdminRequest(HttpMethod.Get, UserUri(userId, string.Empty), AdminToken);
+        return await SendAsync<UserResponseBody>(request, cancellationToken);
+    }
+
+    private static Uri UserUri(string userId, string suffix) => new($"v1/users/{Uri.EscapeDataString(userId)}{suffix}", UriKind.Relative);
+
+    private static HttpRequestMessage AdminRequest(HttpMethod method, Uri uri, string? adminToken)
+    {
+        var request = new HttpRequestMessage(method, uri);
         if (!string.IsNullOrEmpty(adminToken))
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
         }
 
+        return request;
+    }
+
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         using var response = await http.SendAsync(request, cancellationToken);
         await ThrowOnErrorAsync(response, cancellationToken);
-        return (await response.Content.ReadFromJsonAsync<ModelCatalog>(Json, cancellationToken))!;
+        return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!;
     }
 
     private static async Task ThrowOnErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)

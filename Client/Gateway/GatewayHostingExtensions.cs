@@ -23,6 +23,9 @@ public static class GatewayHostingExtensions
             // A call to a silo that died mid-request is abandoned at the request's deadline; nothing waits Orleans'
             // default 30 s for an answer that cannot come.
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.RequestTimeout + ResponseTimeoutMargin);
+            client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod > TimeSpan.Zero
+                ? options.GatewayListRefreshPeriod
+                : TimeSpan.FromSeconds(5)); // an invalid value is reported by the options validator, which stops the gateway
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = options.ClusterId;
@@ -107,6 +110,7 @@ public static class GatewayHostingExtensions
         app.MapOpenApi();
         app.MapHealthChecks("/health");
         app.MapRankingApi();
+        app.MapUsersApi();
         return app;
     }
 }

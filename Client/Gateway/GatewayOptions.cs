@@ -1,4 +1,5 @@
 using FitCluster.Client.Security;
+using FitCluster.Model.Ranking;
 
 namespace FitCluster.Client.Gateway;
 
@@ -9,13 +10,13 @@ public sealed class GatewayOptions
     public const string SectionName = "Gateway";
 
     /// <summary>Largest candidate list accepted; larger requests get 400. Default 10,000.</summary>
-    public int MaxCandidates { get; set; } = 10_000;
+    public int MaxCandidates { get; set; } = RankLimits.DefaultMaxCandidates;
 
     /// <summary>Largest k accepted. Default 1,000.</summary>
-    public int MaxK { get; set; } = 1_000;
+    public int MaxK { get; set; } = RankLimits.DefaultMaxK;
 
-    /// <summary>Longest behaviour list accepted. Default 1,000.</summary>
-    public int MaxBehaviours { get; set; } = 1_000;
+    /// <summary>Longest behaviour list accepted, and the largest user events batch (<c>POST /v1/users/{id}/events</c>). Default 1,000.</summary>
+    public int MaxBehaviours { get; set; } = RankLimits.DefaultMaxBehaviours;
 
     /// <summary>
     /// Deadline of one request at this door: a grain call still unanswered after it (plus a small margin, so that the
@@ -23,6 +24,23 @@ public sealed class GatewayOptions
     /// Default 2 s. A silo's own door uses its <c>Ranking:RequestTimeout</c>.
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a read (rank, models) may go unanswered before a second attempt starts beside it, within the same
+    /// deadline; the first good answer wins. Covers a request caught on a silo that stopped or died, which Orleans
+    /// would otherwise fail only at its response timeout. Default (unset): half of <see cref="RequestTimeout"/>;
+    /// <c>00:00:00</c> turns hedging off (a fast failure is still retried once).
+    /// </summary>
+    public TimeSpan? HedgeAfter { get; set; }
+
+    /// <summary>The hedge delay in force: <see cref="HedgeAfter"/>, or half of <see cref="RequestTimeout"/> when unset.</summary>
+    public TimeSpan EffectiveHedgeAfter => HedgeAfter ?? (RequestTimeout / 2);
+
+    /// <summary>
+    /// How often the gateway's Orleans client re-reads the list of silo gateways. Default 5 s (Orleans' own default is
+    /// 1 min, so a gateway could still know only silos that a fast rolling upgrade had already replaced).
+    /// </summary>
+    public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary><c>localhost</c> (default), <c>redis</c> or <c>azure</c>: how the gateway finds the cluster.</summary>
     public string Clustering { get; set; } = "localhost";

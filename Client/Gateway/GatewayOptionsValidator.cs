@@ -31,6 +31,16 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"Gateway:RequestTimeout must be positive, got {options.RequestTimeout}.");
         }
 
+        if (options.HedgeAfter is { } hedge && (hedge < TimeSpan.Zero || hedge >= options.RequestTimeout))
+        {
+            failures.Add($"Gateway:HedgeAfter must be 0 (off) or shorter than Gateway:RequestTimeout ({options.RequestTimeout}), got {hedge}.");
+        }
+
+        if (options.GatewayListRefreshPeriod <= TimeSpan.Zero)
+        {
+            failures.Add($"Gateway:GatewayListRefreshPeriod must be positive, got {options.GatewayListRefreshPeriod}.");
+        }
+
         if (options.Clustering is not ("localhost" or "redis" or AzureStorageConnection.ClusteringName))
         {
             failures.Add($"Gateway:Clustering must be 'localhost', 'redis' or 'azure', got '{options.Clustering}'.");

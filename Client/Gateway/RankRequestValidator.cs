@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Text.Json;
 using FitCluster.Client.Api;
 using FitCluster.Grains.Interfaces;
+using FitCluster.Model.Ranking;
 
 namespace FitCluster.Client.Gateway;
 
@@ -26,83 +26,42 @@ public static class RankRequestValidator
         }
 
         var features = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
-        if (body.User is null || body.User.Count == 0)
+        if (body.UserId is { } userId)
         {
-            Fail("user", "User features are required.");
+            // A stored user (PUT /v1/users/{id}, POST /v1/users/{id}/events): its profile and behaviours, not inline ones.
+            if (UserRequestValidator.UserIdProblem(userId) is { } problem)
+            {
+                Fail("user_id", problem);
+            }
+
+            if (body.User is not null || body.Behaviours is not null)
+            {
+                Fail("user_id", "Give either user_id (a stored user) or user and behaviours, not both.");
+            }
+        }
+        else if (body.User is null || body.User.Count == 0)
+        {
+            Fail("user", "User features are required (or user_id, a stored user).");
         }
         else
         {
             foreach (var (name, value) in body.User)
             {
-                switch (value.ValueKind)
+                if (FeatureValue(value, out var text) is { } problem)
                 {
-                    case JsonValueKind.String when ReadText(value) is { } text:
-                        features[name] = text;
-                        break;
-                    case JsonValueKind.String:
-                        Fail($"user.{name}", "must be valid Unicode text: raw bytes that are not UTF-8, or a UTF-16 surrogate escape (\\ud800-\\udfff) without its pair.");
-                        break;
-                    case JsonValueKind.Number when value.TryGetDouble(out var number) && double.IsFinite(number):
-                        features[name] = value.GetRawText();
-                        break;
-                    case JsonValueKind.Number:
-                        Fail($"user.{name}", "must be a finite number.");
-                        break;
-                    default:
-                        Fail($"user.{name}", $"must be a string or a finite number, got {value.ValueKind.ToString().ToLowerInvariant()}.");
-                        break;
+                    Fail($"user.{name}", problem);
+                }
+                else
+                {
+                    features[name] = text!;
                 }
             }
         }
 
         var candidates = body.Candidates;
-        if (candidates is null || candidates.Count == 0)
+        foreach (var (field, message) in new RankLimits(options.MaxCandidates, options.MaxK, options.MaxBehaviours).Check(candidates, body.Behaviours, body.K))
         {
-            Fail("candidates", "At least one candidate is required.");
-        }
-        else if (candidates.Count > options.MaxCandidates)
-        {
-            Fail("candidates", string.Create(CultureInfo.InvariantCulture, $"{candidates.Count:N0} candidates exceed the limit of {options.MaxCandidates:N0}."));
-        }
-        else
-        {
-            var seen = new HashSet<string>(candidates.Count, StringComparer.Ordinal);
-            var duplicates = new List<string>();
-            foreach (var candidate in candidates)
-            {
-                if (string.IsNullOrEmpty(candidate))
-                {
-                    Fail("candidates", "Candidate ids must be non-empty strings.");
-                    break;
-                }
-
-                if (!seen.Add(candidate) && duplicates.Count < 10)
-                {
-                    duplicates.Add(candidate);
-                }
-            }
-
-            if (duplicates.Count > 0)
-            {
-                Fail("candidates", $"Duplicate candidate ids: {string.Join(", ", duplicates)}.");
-            }
-        }
-
-        if (body.Behaviours is { } behaviours)
-        {
-            if (behaviours.Count > options.MaxBehaviours)
-            {
-                Fail("behaviours", string.Create(CultureInfo.InvariantCulture, $"{behaviours.Count:N0} behaviours exceed the limit of {options.MaxBehaviours:N0}."));
-            }
-            else if (behaviours.Any(string.IsNullOrEmpty))
-            {
-                Fail("behaviours", "Behaviour ids must be non-empty strings.");
-            }
-        }
-
-        if (body.K < 1 || body.K > options.MaxK)
-        {
-            Fail("k", $"k must be in 1..{options.MaxK}, got {body.K}.");
+            Fail(field, message); // the limits every door shares (RankLimits)
         }
 
         if (body.ModelVersion is { Length: 0 })
@@ -115,8 +74,32 @@ public static class RankRequestValidator
             return (null, Flatten(errors));
         }
 
-        var request = new RankRequest(features.ToImmutable(), [.. (body.Behaviours ?? [])!], [.. candidates!], body.K, body.ModelVersion);
+        var request = new RankRequest(features.ToImmutable(), [.. (body.Behaviours ?? [])!], [.. candidates!], body.K, body.ModelVersion, body.UserId);
         return (request, []);
+    }
+
+    /// <summary>
+    /// A user feature's raw value: a string (as it is) or a finite number (its JSON text); null with the value in
+    /// <paramref name="text"/>, or what is wrong with it. The same rule for inline features and stored profiles.
+    /// </summary>
+    public static string? FeatureValue(JsonElement value, out string? text)
+    {
+        text = null;
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String when ReadText(value) is { } read:
+                text = read;
+                return null;
+            case JsonValueKind.String:
+                return "must be valid Unicode text: raw bytes that are not UTF-8, or a UTF-16 surrogate escape (\\ud800-\\udfff) without its pair.";
+            case JsonValueKind.Number when value.TryGetDouble(out var number) && double.IsFinite(number):
+                text = value.GetRawText();
+                return null;
+            case JsonValueKind.Number:
+                return "must be a finite number.";
+            default:
+                return $"must be a string or a finite number, got {value.ValueKind.ToString().ToLowerInvariant()}.";
+        }
     }
 
     // The JSON reader accepts any bytes inside a string and unescapes only on reading: text that is not UTF-8, or an

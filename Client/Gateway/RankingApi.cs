@@ -37,7 +37,11 @@ public static class RankingApi
         using var deadline = new RequestDeadline(options.Value.RequestTimeout, cancellationToken);
         try
         {
-            response = await grains.GetGrain<IRankingGrain>(CoordinatorKey).RankAsync(request, deadline.Token);
+            // A read: hedged, so that a request caught on a gateway silo that is stopping still gets its answer in time.
+            var coordinator = grains.GetGrain<IRankingGrain>(CoordinatorKey);
+            response = await HedgedCall.RunAsync(
+                token => coordinator.RankAsync(request, token).AsTask(), IsClusterUnavailable,
+                r => r.Error is { Code: "shard_unavailable" }, options.Value.EffectiveHedgeAfter, TimeProvider.System, deadline.Token);
         }
         catch (Exception e) when (deadline.Expired(e))
         {
@@ -79,7 +83,10 @@ public static class RankingApi
         using var deadline = new RequestDeadline(options.Value.RequestTimeout, cancellationToken);
         try
         {
-            return TypedResults.Ok(await grains.GetGrain<IModelCatalogGrain>("default").GetAsync(deadline.Token));
+            var catalog = grains.GetGrain<IModelCatalogGrain>("default");
+            return TypedResults.Ok(await HedgedCall.RunAsync(
+                token => catalog.GetAsync(token).AsTask(), IsClusterUnavailable, _ => false,
+                options.Value.EffectiveHedgeAfter, TimeProvider.System, deadline.Token));
         }
         catch (Exception e) when (deadline.Expired(e))
         {
@@ -92,11 +99,11 @@ public static class RankingApi
     }
 
     // A silo that died (until the cluster declares it dead, ~10–20 s), or no silo at all: retryable, so 503.
-    private static bool IsClusterUnavailable(Exception e) =>
+    internal static bool IsClusterUnavailable(Exception e) =>
         e is OrleansMessageRejectionException or SiloUnavailableException or TimeoutException
         || (e is OrleansException && e is not ArgumentException);
 
-    private static ProblemHttpResult Unavailable(Exception e) => TypedResults.Problem(
+    internal static ProblemHttpResult Unavailable(Exception e) => TypedResults.Problem(
         $"The cluster could not serve the request right now ({e.GetType().Name}: {e.Message}); retry shortly.",
         statusCode: StatusCodes.Status503ServiceUnavailable, title: "cluster_unavailable",
         extensions: new Dictionary<string, object?> { ["code"] = "cluster_unavailable", ["retry_after_seconds"] = 1 });
@@ -117,13 +124,14 @@ public static class RankingApi
     }
 
     /// <summary>
-    /// The HTTP status of a refusal code, the same at every door: bad input 400, an unknown version
+    /// The HTTP status of a refusal code, the same at every door: bad input (and a request by a user id nothing was stored
+    /// for, <c>unknown_user</c>) 400, an unknown version
     /// <paramref name="unknownVersionStatus"/> (400 when a request names it, 404 when it is to be activated), a version that
     /// failed its artifact checks 409, a deadline 504, anything retryable 503.
     /// </summary>
     public static int StatusOf(string code, int unknownVersionStatus = StatusCodes.Status400BadRequest) => code switch
     {
-        "invalid_request" => StatusCodes.Status400BadRequest,
+        "invalid_request" or "unknown_user" => StatusCodes.Status400BadRequest,
         "unknown_model_version" => unknownVersionStatus,
         "model_refused" => StatusCodes.Status409Conflict,
         "timeout" => StatusCodes.Status504GatewayTimeout,

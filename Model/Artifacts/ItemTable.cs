@@ -5,8 +5,11 @@ using System.Runtime.InteropServices;
 namespace FitCluster.Model.Artifacts;
 
 /// <summary>
-/// The precomputed item side of a model: for every item its query index s (FIT, eq. 8) and its heads z_v
-/// (H_v × p, FIT eq. 12), in float32 or float16. The binary layout is documented in <c>docs/artifact.md</c>.
+/// Precomputed items in memory, what the scorers read: for each row its query index s (FIT, eq. 8) and its heads z_v
+/// (H_v × p, FIT eq. 12) as one contiguous float32 or float16 array — a shard's rows (<see cref="Catalog.ItemShard.Items"/>).
+/// <see cref="Read"/> and <see cref="Write"/> handle the item table file of layout version 1 (format-1 artifacts, which
+/// <see cref="ArtifactUpgrade"/> converts); layout version 2 is <see cref="Catalog.ItemTableFile"/>'s
+/// (<c>docs/artifact.md</c>).
 /// </summary>
 /// <remarks>Immutable after construction; safe to read from many threads.</remarks>
 public sealed class ItemTable
@@ -14,7 +17,7 @@ public sealed class ItemTable
     /// <summary>The 8 bytes every item table file starts with.</summary>
     public static ReadOnlySpan<byte> Magic => "FITITEMS"u8;
 
-    /// <summary>Layout version written and read.</summary>
+    /// <summary>Layout version <see cref="Write"/> writes and <see cref="Read"/> reads (1: the format-1 item table).</summary>
     public const int FormatVersion = 1;
 
     /// <summary>Header size in bytes; sections start on 64-byte boundaries.</summary>
@@ -63,6 +66,10 @@ public sealed class ItemTable
 
     /// <summary>Heads of all rows as float16; only for a float16 table.</summary>
     public ReadOnlySpan<Half> HalfHeads => _half ?? throw new InvalidOperationException("The item table holds float32 heads.");
+
+    // Arrays read from a file whose header and values the caller has checked (ItemTableFile).
+    internal static ItemTable FromStorage(int itemHeads, int headDim, int metaSize, ushort[] queryIndex, float[]? single, Half[]? half) =>
+        new(itemHeads, headDim, metaSize, queryIndex, single, half);
 
     /// <summary>Creates a float32 table.</summary>
     public static ItemTable FromSingle(int itemHeads, int headDim, int metaSize, ushort[] queryIndex, float[] heads)

@@ -1,34 +1,27 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using FitCluster.Model.Catalog;
 
 namespace FitCluster.Model.Artifacts;
 
 /// <summary>
-/// One loaded and validated model version: manifest, item table, weights and vocabularies. Loading checks the format
-/// version, every file's size and SHA-256, every dimension against the item table and tensors, and every value for
-/// NaN/∞; anything wrong is an <see cref="ArtifactException"/> that names the file and the problem.
+/// One loaded and validated model version: manifest, weights, vocabularies and the item table's index — not its rows,
+/// which each shard reads for itself (<see cref="Catalog.ItemTableFile.ReadShard"/>). Loading checks the format version,
+/// every file's size and SHA-256, every dimension against the item table header and tensors, and every weight for NaN/∞
+/// (item rows are checked by whoever reads them); anything wrong is an <see cref="ArtifactException"/> that names the
+/// file and the problem.
 /// </summary>
 /// <remarks>Immutable after loading; thread-safe.</remarks>
 public sealed class ModelArtifact
 {
-    private readonly Dictionary<string, int> _itemRows;
     private readonly Dictionary<string, int>[] _userFieldIndex;
 
-    private ModelArtifact(string directory, ModelManifest manifest, ItemTable items, IReadOnlyDictionary<string, NamedTensor> tensors)
+    private ModelArtifact(string directory, ModelManifest manifest, ItemTableFile items, IReadOnlyDictionary<string, NamedTensor> tensors)
     {
         Directory = directory;
         Manifest = manifest;
-        Items = items;
+        ItemFile = items;
         Tensors = tensors;
-        _itemRows = new Dictionary<string, int>(manifest.ItemKeys.Count, StringComparer.Ordinal);
-        for (var row = 0; row < manifest.ItemKeys.Count; row++)
-        {
-            if (!_itemRows.TryAdd(manifest.ItemKeys[row], row))
-            {
-                throw new ArtifactException($"{directory}: item key '{manifest.ItemKeys[row]}' appears twice in the manifest.");
-            }
-        }
-
         _userFieldIndex = new Dictionary<string, int>[manifest.UserFields.Count];
         for (var f = 0; f < _userFieldIndex.Length; f++)
         {
@@ -52,17 +45,14 @@ public sealed class ModelArtifact
     /// <summary>The manifest.</summary>
     public ModelManifest Manifest { get; }
 
-    /// <summary>The item table (query indices and heads).</summary>
-    public ItemTable Items { get; }
+    /// <summary>The item table file: its header and bucket index; rows are read by shard or by id.</summary>
+    public ItemTableFile ItemFile { get; }
 
     /// <summary>The weights file's tensors by name.</summary>
     public IReadOnlyDictionary<string, NamedTensor> Tensors { get; }
 
     /// <summary>Model version id.</summary>
     public string ModelVersion => Manifest.ModelVersion;
-
-    /// <summary>Item-table row of an item key, or −1 when the model does not know the item.</summary>
-    public int ItemRow(string key) => _itemRows.TryGetValue(key, out var row) ? row : -1;
 
     /// <summary>Vocabulary index of a user feature's raw value, or 0 (the unknown row) when the model never saw it.</summary>
     /// <param name="field">Index of the feature in <see cref="ModelManifest.UserFields"/>.</param>
@@ -84,7 +74,7 @@ public sealed class ModelArtifact
         var manifest = ReadManifest(directory, requireSeal);
         CheckFiles(directory, manifest, verifyChecksums);
         CheckDims(directory, manifest);
-        var items = ItemTable.Read(Path.Combine(directory, manifest.ItemTable.File));
+        var items = ItemTableFile.Open(Path.Combine(directory, manifest.ItemTable.File));
         var dims = manifest.Dims;
         var metaSize = manifest.ModelKind == ModelKinds.Fit ? dims.MetaSize : 1;
         if (items.Count != dims.ItemCount || items.ItemHeads != dims.ItemHeads || items.HeadDim != dims.HeadDim || items.MetaSize != metaSize)
@@ -221,6 +211,14 @@ public sealed class ModelArtifact
                 throw new ArtifactException($"{path}: no format_version; not a FitCluster manifest.");
             }
 
+            if (version.GetInt32() == 1)
+            {
+                throw new ArtifactException(
+                    $"{path}: artifact format version 1 (every item key in the manifest, one item table every silo reads whole); this " +
+                    $"build reads version {ModelManifest.CurrentFormatVersion}, whose shards read only their own rows. Convert it with " +
+                    "`./fit upgrade DIR` (rewrites the item table by hash bucket, verifies the golden set and seals the folder).");
+            }
+
             if (version.GetInt32() != ModelManifest.CurrentFormatVersion)
             {
                 throw new ArtifactException(
@@ -311,11 +309,6 @@ public sealed class ModelArtifact
         if (kind == ModelKinds.TwoTower && (dims.MetaSize != 1 || dims.UserHeads != 1 || dims.ItemHeads != 1))
         {
             problems.Add("Two-Tower has one branch and one head per side");
-        }
-
-        if (manifest.ItemKeys.Count != dims.ItemCount)
-        {
-            problems.Add($"{manifest.ItemKeys.Count} item keys for {dims.ItemCount} items");
         }
 
         if (manifest.UserFields.Count == 0)

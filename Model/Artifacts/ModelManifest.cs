@@ -7,7 +7,7 @@ namespace FitCluster.Model.Artifacts;
 public sealed record ModelManifest
 {
     /// <summary>The manifest format this build reads and writes.</summary>
-    public const int CurrentFormatVersion = 1;
+    public const int CurrentFormatVersion = 2;
 
     /// <summary>File name of the manifest inside an artifact folder.</summary>
     public const string FileName = "manifest.json";
@@ -42,13 +42,10 @@ public sealed record ModelManifest
     /// <summary>Item features other than the id, in the order of the item tower's inputs.</summary>
     public required IReadOnlyList<FeatureVocabulary> ItemFields { get; init; }
 
-    /// <summary>Item keys (the dataset's item ids) in item-table row order: row r is item index r + 1.</summary>
-    public required IReadOnlyList<string> ItemKeys { get; init; }
-
     /// <summary>How a user head and an item head make a score: <see cref="ScorerKinds.Lss"/> or <see cref="ScorerKinds.Dot"/>.</summary>
     public required string Scorer { get; init; }
 
-    /// <summary>The item table: query index and heads of every item.</summary>
+    /// <summary>The item table: raw id, item index, query index and heads of every item, in hash buckets of the id.</summary>
     public required ItemTableEntry ItemTable { get; init; }
 
     /// <summary>Dense float32 tensors in <see cref="WeightsFile"/>: LSS weights and the folded user tower.</summary>

@@ -3,21 +3,39 @@ using FitCluster.Model.Artifacts;
 namespace FitCluster.Model.Ranking;
 
 /// <summary>
-/// Re-scores an artifact's golden set (<c>golden.json</c>: the trainer's eval-mode scores) with a ranker over it, as
-/// serving does on load before a version can be activated: checksums prove the files are the ones exported, this proves
+/// Re-scores an artifact's golden set (<c>golden.json</c>: the trainer's eval-mode scores) with the serving arithmetic,
+/// as serving does on load before a version can be activated: checksums prove the files are the ones exported, this proves
 /// the served arithmetic still reproduces the trainer — whatever a consistent edit of manifest and seal could change.
+/// It reads only the rows the golden requests name (<see cref="Catalog.ItemTableFile.ReadItems"/>), so a silo that holds
+/// none of the catalog can run it.
 /// </summary>
 public static class GoldenCheck
 {
-    /// <summary>Scores every golden pair and returns the largest |serving − trainer| difference.</summary>
+    /// <summary>Scores every golden pair with <paramref name="runtime"/> and returns the largest |serving − trainer| difference.</summary>
     /// <exception cref="ArtifactException">The golden set is unreadable or empty, disagrees with the manifest's pair count,
     /// names an unknown item, or a score is off by more than <see cref="GoldenEntry.Tolerance"/>.</exception>
+    public static double Verify(ModelRuntime runtime)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        var artifact = runtime.Artifact;
+        var golden = GoldenSet.Read(artifact.PathOf(artifact.Manifest.Golden.File));
+        var ids = golden.Requests.SelectMany(r => (r.Candidates ?? []).Concat(r.Behaviours ?? []));
+        using var ranker = new Ranker(runtime, [artifact.ItemFile.ReadItems(ids)], new RankingPlan(artifact.ItemFile.BucketCount, 1));
+        return Verify(ranker, golden);
+    }
+
+    /// <summary>Scores every golden pair with <paramref name="ranker"/> (its own shards) and returns the largest difference.</summary>
+    /// <exception cref="ArtifactException">As <see cref="Verify(ModelRuntime)"/>.</exception>
     public static double Verify(Ranker ranker)
     {
         ArgumentNullException.ThrowIfNull(ranker);
+        return Verify(ranker, GoldenSet.Read(ranker.Artifact.PathOf(ranker.Artifact.Manifest.Golden.File)));
+    }
+
+    private static double Verify(Ranker ranker, GoldenSet golden)
+    {
         var artifact = ranker.Artifact;
         var entry = artifact.Manifest.Golden;
-        var golden = GoldenSet.Read(artifact.PathOf(entry.File));
         var pairs = golden.Requests.Sum(r => r.Candidates?.Count ?? 0);
         if (pairs == 0)
         {

@@ -26,7 +26,7 @@ public sealed class BenchRunner
         _args = args.Training;
         _parse = parse;
         Dataset = parse.GetRequiredValue(_args.Dataset);
-        Directory = parse.GetValue(args.Output) ?? DefaultDirectory(Dataset, experiment);
+        Directory = parse.GetValue(args.Output) ?? DefaultDirectory(DatasetSource.DisplayName(Dataset), experiment);
         SummariseOnly = parse.GetValue(args.SummariseOnly);
     }
 
@@ -105,7 +105,7 @@ public sealed class BenchRunner
         var directory = RunDirectory(name);
         var data = _parse.GetValue(_args.Data);
         var samples = _args.Samples(_parse);
-        var reference = new DatasetReference(Dataset, data is null ? null : Path.GetFullPath(data), samples.Seed, samples.MaxUsers);
+        var reference = new DatasetReference(DatasetSource.Reference(Dataset), data is null ? null : Path.GetFullPath(data), samples.Seed, samples.MaxUsers);
         TrainRun Attempt()
         {
             var observer = extras?.CreateObserver?.Invoke(Splits);

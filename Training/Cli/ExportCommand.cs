@@ -13,7 +13,7 @@ public static class ExportCommand
         var output = new Option<string>("--out") { Description = "Artifact folder to create (one model version)", Required = true };
         var half = new Option<bool>("--half") { Description = "Store item heads as float16 (half the bytes)" };
         var data = new Option<string?>("--data") { Description = "Dataset folder, when the run's dataset.json is missing or points elsewhere" };
-        var dataset = new Option<string?>("--dataset") { Description = "Dataset name, when the run has no dataset.json" };
+        var dataset = new Option<string?>("--dataset") { Description = "Dataset name or schema file, when the run has no dataset.json" };
         var goldenUsers = new Option<int>("--golden-users") { Description = "Test users in the golden set", DefaultValueFactory = _ => 10 };
         var command = new Command("export", "Export a trained FIT or Two-Tower checkpoint as a verified serving artifact (manifest, ONNX towers, item table, golden set)")
         {

@@ -57,7 +57,7 @@ public sealed record LoadedCheckpoint(string RunDirectory, TrainRun Run, SampleS
         var reference = File.Exists(path)
             ? System.Text.Json.JsonSerializer.Deserialize<DatasetReference>(File.ReadAllText(path), RunWriter.Json)!
             : new DatasetReference(dataset ?? runDataset, null, SampleBuilderOptions.DefaultSeed, null);
-        if (dataset is not null && dataset != reference.Dataset)
+        if (dataset is not null && DatasetSource.Reference(dataset) != reference.Dataset)
         {
             throw new ArgumentException($"The run was trained on '{reference.Dataset}', not '{dataset}'.");
         }

@@ -35,11 +35,11 @@ public static class TrainCommand
             }
 
             var dataset = parse.GetRequiredValue(args.Dataset);
-            var directory = parse.GetValue(output) ?? Path.Combine("runs", $"{dataset}-{modelOptions.Name}-s{trainOptions.Seed}");
+            var directory = parse.GetValue(output) ?? Path.Combine("runs", $"{DatasetSource.DisplayName(dataset)}-{modelOptions.Name}-s{trainOptions.Seed}");
             var samples = args.Samples(parse);
             var data = parse.GetValue(args.Data);
             var splits = DatasetSource.Load(dataset, data, samples, Console.Error.WriteLine);
-            var reference = new DatasetReference(dataset, data is null ? null : Path.GetFullPath(data), samples.Seed, samples.MaxUsers);
+            var reference = new DatasetReference(DatasetSource.Reference(dataset), data is null ? null : Path.GetFullPath(data), samples.Seed, samples.MaxUsers);
             var exportOptions = new ExportOptions { Half = parse.GetValue(half) };
             var run = TrainAndWrite(splits, modelOptions, trainOptions, directory, modelOptions.Name, reference, exportDirectory is null
                 ? null

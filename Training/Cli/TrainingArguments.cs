@@ -9,10 +9,10 @@ namespace FitCluster.Training.Cli;
 public sealed class TrainingArguments
 {
     /// <summary><c>--dataset</c>.</summary>
-    public Option<string> Dataset { get; } = new("--dataset") { Description = "Dataset: synthetic (built in), or ml-1m, amazon-electronics, amazon-books, taobao (need --data)", DefaultValueFactory = _ => "synthetic" };
+    public Option<string> Dataset { get; } = new("--dataset") { Description = "Dataset: synthetic (built in), ml-1m, amazon-electronics, amazon-books, taobao (need --data), or a dataset schema file SCHEMA.json (docs/training.md, \"Your own data\")", DefaultValueFactory = _ => "synthetic" };
 
     /// <summary><c>--data</c>.</summary>
-    public Option<string?> Data { get; } = new("--data") { Description = "Folder with the dataset's public files (ml-1m: ratings.dat, users.dat, movies.dat; see docs/training.md)" };
+    public Option<string?> Data { get; } = new("--data") { Description = "Folder with the dataset's public files (ml-1m: ratings.dat, users.dat, movies.dat; see docs/training.md); for a schema, where its file names resolve (default: the schema's folder)" };
 
     /// <summary><c>--epochs</c>.</summary>
     public Option<int> Epochs { get; } = new("--epochs") { Description = "Maximum epochs (early stopping on validation AUC)", DefaultValueFactory = _ => 6 };

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using FitCluster.Model;
 using FitCluster.Model.Artifacts;
+using FitCluster.Model.Catalog;
 using FitCluster.Model.Ranking;
 using FitCluster.Training.Data;
 using FitCluster.Training.Models;
@@ -91,9 +92,9 @@ public static class ArtifactExporter
         var dims = Dims(model, splits);
         var isFit = fit is not null;
 
-        var table = ItemTableOf(model, interactions.ItemVocabSize, dims, options.Half);
-        table.Write(Path.Combine(staging, ItemTableFile));
-        log($"item table: {table.Count:N0} items × {dims.ItemHeads} × {dims.HeadDim} ({(table.IsHalf ? "float16" : "float32")}, {table.BytesPerItem} bytes per item)");
+        var itemCount = WriteItemTable(model, interactions, dims, options.Half, Path.Combine(staging, ItemTableFile));
+        var bytesPerItem = (dims.ItemHeadSize * (options.Half ? 2 : 4)) + sizeof(ushort);
+        log($"item table: {itemCount:N0} items × {dims.ItemHeads} × {dims.HeadDim} ({(options.Half ? "float16" : "float32")}, {bytesPerItem} bytes per item), in hash buckets of the item id");
 
         var tensors = isFit ? ModelFolding.Fit(fit!, interactions) : ModelFolding.TwoTower((TwoTowerModel)model, interactions);
         var entries = WeightsFile.Write(Path.Combine(staging, WeightsFileName), tensors);
@@ -128,9 +129,8 @@ public static class ArtifactExporter
             Dims = dims,
             UserFields = interactions.UserFields.Select(f => new FeatureVocabulary(f.Name, f.Labels, f.Width)).ToArray(),
             ItemFields = interactions.ItemFields.Select(f => new FeatureVocabulary(f.Name, f.Labels, f.Width)).ToArray(),
-            ItemKeys = Enumerable.Range(1, interactions.ItemVocabSize - 1).Select(interactions.ItemKey).ToArray(),
             Scorer = isFit && model.Options.Scorer == FitScorer.Lss ? ScorerKinds.Lss : ScorerKinds.Dot,
-            ItemTable = new ItemTableEntry(ItemTableFile, table.IsHalf ? "float16" : "float32"),
+            ItemTable = new ItemTableEntry(ItemTableFile, options.Half ? "float16" : "float32"),
             Tensors = entries,
             WeightsFile = WeightsFileName,
             UserTower = new OnnxGraphEntry(UserTowerFile,
@@ -181,11 +181,16 @@ public static class ArtifactExporter
                 splits.MaxSequenceLength, items, [], o.TowerHidden);
     }
 
-    private static ItemTable ItemTableOf(RankingModel model, int vocab, ModelDims dims, bool half)
+    // Every item of the vocabulary (item index i ≥ 1, raw id interactions.ItemKey(i)), computed a chunk at a time and
+    // streamed into the item table writer, which groups them by hash bucket of the raw id.
+    private static int WriteItemTable(RankingModel model, InteractionLog interactions, ModelDims dims, bool half, string path)
     {
-        var count = vocab - 1;
-        var heads = new float[count * dims.ItemHeadSize];
-        var queryIndex = new ushort[count];
+        var count = interactions.ItemVocabSize - 1;
+        var size = dims.ItemHeadSize;
+        var metaSize = model is FitModel ? dims.MetaSize : 1;
+        using var writer = new ItemTableWriter(path, dims.ItemHeads, dims.HeadDim, metaSize, half);
+        var heads = new float[Chunk * size];
+        var queryIndex = new ushort[Chunk];
         using var noGrad = no_grad();
         for (var start = 0; start < count; start += Chunk)
         {
@@ -199,7 +204,7 @@ public static class ArtifactExporter
                 var index = fit.QueryIndex(items).data<long>().ToArray();             // s (FIT, eq. 8)
                 for (var i = 0; i < n; i++)
                 {
-                    queryIndex[start + i] = checked((ushort)index[i]);
+                    queryIndex[i] = checked((ushort)index[i]);
                 }
             }
             else
@@ -207,13 +212,14 @@ public static class ArtifactExporter
                 rows = ((TwoTowerModel)model).ItemRepresentation(items);               // normalised h_v (FIT, eq. 2)
             }
 
-            rows.contiguous().data<float>().ToArray().CopyTo(heads, start * dims.ItemHeadSize);
+            rows.contiguous().data<float>().ToArray().CopyTo(heads, 0);
+            for (var i = 0; i < n; i++)
+            {
+                writer.Add(interactions.ItemKey(start + 1 + i), start + 1 + i, queryIndex[i], heads.AsSpan(i * size, size));
+            }
         }
 
-        var metaSize = model is FitModel ? dims.MetaSize : 1;
-        return half
-            ? ItemTable.FromSingleAsHalf(dims.ItemHeads, dims.HeadDim, metaSize, queryIndex, heads)
-            : ItemTable.FromSingle(dims.ItemHeads, dims.HeadDim, metaSize, queryIndex, heads);
+        return writer.Complete();
     }
 
     private static ItemTowerWeights ItemTowerWeightsOf(RankingModel model, InteractionLog log)

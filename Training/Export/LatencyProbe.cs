@@ -44,7 +44,7 @@ public static class LatencyProbe
             throw new ArtifactException($"{artifactDirectory}: the golden set has no requests to take users from.");
         }
 
-        var keys = artifact.Manifest.ItemKeys.ToArray();
+        var keys = artifact.ItemFile.ReadIds().ToArray(); // a tool over a small catalog: every id, once
         new Random(seed).Shuffle(keys);
         var chosen = keys[..Math.Min(candidates, keys.Length)];
         var queries = golden.Select(g => new RankQuery(g.UserFeatures, g.Behaviours, chosen, TopK)).ToArray();
@@ -63,7 +63,7 @@ public static class LatencyProbe
         }
 
         Array.Sort(times);
-        return new RankLatency(chosen.Length, requests, Quantile(times, 0.5), Quantile(times, 0.99), times.Average(), artifact.Items.BytesPerItem);
+        return new RankLatency(chosen.Length, requests, Quantile(times, 0.5), Quantile(times, 0.99), times.Average(), artifact.ItemFile.BytesPerItem);
     }
 
     // Linear interpolation between order statistics (sorted input).

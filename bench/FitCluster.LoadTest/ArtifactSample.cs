@@ -1,14 +1,17 @@
 using System.Text.Json;
+using FitCluster.Model.Artifacts;
+using FitCluster.Model.Catalog;
 
 namespace FitCluster.LoadTest;
 
 /// <summary>
-/// What the load generator needs from an exported artifact: its model version, every item id (<c>item_keys</c>), the
-/// history length the model reads (<c>dims.sequence_length</c>) and real users (the golden set's user features).
-/// Read from <c>manifest.json</c> and <c>golden.json</c> only; the weights are never opened.
+/// What the load generator needs from an exported artifact: its model version, item ids (from the item table's id
+/// section, at most <see cref="MaxItems"/>), the history length the model reads (<c>dims.sequence_length</c>) and real
+/// users (the golden set's user features). Read from <c>manifest.json</c>, <c>golden.json</c> and the ids of the item
+/// table; the weights and heads are never opened.
 /// </summary>
 /// <param name="ModelVersion">The artifact's model version.</param>
-/// <param name="ItemKeys">Every item id the model knows.</param>
+/// <param name="ItemKeys">Item ids the model knows: every one, or the first <see cref="MaxItems"/> in table order.</param>
 /// <param name="SequenceLength">How many behaviours the model reads; the generator sends exactly this many.</param>
 /// <param name="Users">User features (name → raw value) of the golden requests, at least one.</param>
 public sealed record ArtifactSample(
@@ -17,7 +20,10 @@ public sealed record ArtifactSample(
     int SequenceLength,
     IReadOnlyList<IReadOnlyDictionary<string, string>> Users)
 {
-    /// <summary>Reads <paramref name="directory"/>/manifest.json and golden.json.</summary>
+    /// <summary>Most item ids sampled from a catalog (the first ones in the table's hash order: a uniform-looking sample).</summary>
+    public const int MaxItems = 1_000_000;
+
+    /// <summary>Reads <paramref name="directory"/>/manifest.json, golden.json and the item table's ids.</summary>
     /// <exception cref="InvalidDataException">A file is missing, malformed or lacks a field the generator needs.</exception>
     public static ArtifactSample Load(string directory)
     {
@@ -26,10 +32,15 @@ public sealed record ArtifactSample(
         var root = manifest.RootElement;
         var modelVersion = Required(root, "model_version", "manifest.json").GetString() ?? "";
         var sequenceLength = Required(Required(root, "dims", "manifest.json"), "sequence_length", "manifest.json").GetInt32();
-        var itemKeys = new List<string>();
-        foreach (var key in Required(root, "item_keys", "manifest.json").EnumerateArray())
+        var table = Required(Required(root, "item_table", "manifest.json"), "file", "manifest.json").GetString() ?? "";
+        List<string> itemKeys;
+        try
         {
-            itemKeys.Add(key.GetString() ?? throw new InvalidDataException("manifest.json: item_keys holds a null"));
+            itemKeys = [.. ItemTableFile.Open(Path.Combine(directory, Path.GetFileName(table))).ReadIds().Take(MaxItems)];
+        }
+        catch (ArtifactException e)
+        {
+            throw new InvalidDataException(e.Message, e);
         }
 
         var users = new List<IReadOnlyDictionary<string, string>>();
@@ -47,7 +58,7 @@ public sealed record ArtifactSample(
 
         if (itemKeys.Count == 0 || users.Count == 0 || sequenceLength < 1)
         {
-            throw new InvalidDataException($"{directory}: needs item_keys, dims.sequence_length ≥ 1 and at least one golden request");
+            throw new InvalidDataException($"{directory}: needs items, dims.sequence_length ≥ 1 and at least one golden request");
         }
 
         return new ArtifactSample(modelVersion, itemKeys, sequenceLength, users);

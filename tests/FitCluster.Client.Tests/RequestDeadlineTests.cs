@@ -24,7 +24,7 @@ public sealed class RequestDeadlineTests
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         grains.Rank = async (_, token) =>
         {
-            using var registration = token.Register(cancelled.SetResult);
+            using var registration = token.Register(() => cancelled.TrySetResult());
             return await FakeGrains.NeverAnswerAsync<RankResponse>(token);
         };
         await using var host = await ApiHost.StartAsync(s_settings, grains: grains);
@@ -39,6 +39,24 @@ public sealed class RequestDeadlineTests
         Assert.True(cancelled.Task.IsCompleted, "the grain call's token was cancelled");
         Assert.True(elapsed >= s_timeout, $"answered after {elapsed.TotalMilliseconds:F0} ms, before the deadline");
         Assert.True(elapsed <= s_timeout + TimeSpan.FromSeconds(1), $"answered after {elapsed.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public async Task Rank_FirstCallLostOnAStoppedSilo_TheHedgedSecondCallAnswers200()
+    {
+        var calls = 0;
+        var grains = new FakeGrains();
+        grains.Rank = (request, token) => Interlocked.Increment(ref calls) == 1
+            ? FakeGrains.NeverAnswerAsync<RankResponse>(token)
+            : Task.FromResult(new RankResponse("v1", [new ScoredItem(request.Candidates[1], 2f)], 1.0, [], [], [], new StageTimings(0, 0, 0, 0, 0, 1)));
+        await using var host = await ApiHost.StartAsync(s_settings, grains: grains);
+
+        using var response = await host.Http.PostAsync(new Uri("v1/rank", UriKind.Relative),
+            new StringContent("""{"user": {"user_id": "u1"}, "candidates": ["m1", "m2"], "k": 1}""", Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"m2\"", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Equal(2, Volatile.Read(ref calls));
     }
 
     [Fact]

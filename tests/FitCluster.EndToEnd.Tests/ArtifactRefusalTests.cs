@@ -87,6 +87,55 @@ public sealed class ArtifactRefusalTests(ClusterFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task Format1Artifact_RefusedNamingUpgrade_ServedOnceUpgraded()
+    {
+        const string Old = "fit-format1-1";
+        var cluster = fixture.Cluster;
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var folder = Path.Combine(fixture.ArtifactRoot, "old-format");
+        var backup = Path.Combine(fixture.ArtifactRoot, ".old-format.format1");
+        TestArtifact.WriteFitFormat1(folder, seed: 17, version: Old, createdUtc: "2026-12-03T00:00:00Z");
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken); // every silo's next scan sees the new folder
+            var catalog = await ModelsAsync(cluster.Http, cancellationToken);
+            var refused = Assert.Single(catalog.Refused ?? [], r => r.Folder == "old-format");
+            Assert.Contains("format version 1", refused.Reason, StringComparison.Ordinal);
+            Assert.Contains("./fit upgrade DIR", refused.Reason, StringComparison.Ordinal);
+            Assert.DoesNotContain(catalog.Versions, v => v.ModelVersion == Old);
+
+            // What `./fit upgrade` does: convert beside it (a .partial folder is never a version), then swap.
+            FitCluster.Model.Artifacts.ArtifactUpgrade.Convert(folder, folder + ".partial");
+            Directory.Move(folder, backup);
+            Directory.Move(folder + ".partial", folder);
+            var watch = Stopwatch.StartNew();
+            HttpStatusCode status;
+            do
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(300), cancellationToken);
+                using var response = await cluster.Http.RankAsync(Body(Old), cancellationToken);
+                status = response.StatusCode;
+            }
+            while (status != HttpStatusCode.OK && watch.Elapsed < TimeSpan.FromSeconds(20));
+
+            Assert.Equal(HttpStatusCode.OK, status);
+            var upgraded = await ModelsAsync(cluster.Http, cancellationToken);
+            Assert.Contains(upgraded.Versions, v => v.ModelVersion == Old);
+            Assert.DoesNotContain(upgraded.Refused ?? [], r => r.Folder == "old-format");
+        }
+        finally
+        {
+            foreach (var path in new[] { folder, backup, folder + ".partial" })
+            {
+                if (Directory.Exists(path))
+                {
+                    Directory.Delete(path, recursive: true);
+                }
+            }
+        }
+    }
+
     private static RankBody Body(string version) =>
         new(TestArtifact.User(1), ["m2", "m3"], [.. Enumerable.Range(0, 10).Select(TestArtifact.ItemKey)], 3, version);
 

@@ -1,6 +1,8 @@
 using FitCluster.Model.Tests;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace FitCluster.Grains.Tests;
@@ -44,9 +46,13 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     private sealed class SiloConfigurator : ISiloConfigurator
     {
+        private const string MemoryStorageName = "memory";
+
         public void Configure(ISiloBuilder siloBuilder)
         {
-            siloBuilder.AddMemoryGrainStorage(RankingServiceCollectionExtensions.StorageName);
+            siloBuilder.AddMemoryGrainStorage(MemoryStorageName);
+            siloBuilder.Services.AddGrainStorage(RankingServiceCollectionExtensions.StorageName, (services, _) =>
+                new PoisonedWritesStorage(services.GetRequiredKeyedService<IGrainStorage>(MemoryStorageName)));
             siloBuilder.Services.AddRanking();
         }
     }

@@ -64,14 +64,14 @@ public sealed class RankingGrainTests(ClusterFixture fixture)
             var user = TestArtifact.User(1).ToImmutableDictionary();
             return new()
             {
-                { "empty", new RankRequest(user, [], [], 5) },
+                { "At least one candidate is required", new RankRequest(user, [], [], 5) },
                 { "exceed the limit", new RankRequest(user, [], [.. Enumerable.Range(0, 31).Select(i => $"m{i}")], 5) },
-                { "Candidate 'm1' appears more than once", new RankRequest(user, [], ["m1", "m2", "m1"], 5) },
-                { "Candidate 'nope' appears more than once", new RankRequest(user, [], ["nope", "m2", "nope"], 5) },
+                { "Duplicate candidate ids: m1.", new RankRequest(user, [], ["m1", "m2", "m1"], 5) },
+                { "Duplicate candidate ids: nope.", new RankRequest(user, [], ["nope", "m2", "nope"], 5) },
                 { "k must be", new RankRequest(user, [], ["m1"], 0) },
                 { "Missing user feature 'gender'", new RankRequest(ImmutableDictionary<string, string>.Empty.Add("user_id", "u1"), [], ["m1"], 1) },
                 { "Unknown user feature 'shoe_size'", new RankRequest(user.Add("shoe_size", "9"), [], ["m1"], 1) },
-                { "candidate id is empty", new RankRequest(user, [], ["m1", ""], 1) },
+                { "Candidate ids must be non-empty strings", new RankRequest(user, [], ["m1", ""], 1) },
             };
         }
     }

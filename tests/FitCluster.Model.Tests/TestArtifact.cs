@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FitCluster.Model.Artifacts;
+using FitCluster.Model.Catalog;
 
 namespace FitCluster.Model.Tests;
 
@@ -24,7 +25,10 @@ public static class TestArtifact
         SequenceLength, ItemCount, AttentionHidden: [], TowerHidden: [12, 10]);
 
     /// <summary>Writes a FIT artifact into <paramref name="directory"/> and returns its tensors.</summary>
-    public static IReadOnlyDictionary<string, NamedTensor> WriteFit(string directory, int seed = 1, bool half = false, int metaSize = 5, string? version = null, string? createdUtc = null)
+    /// <remarks><paramref name="tiedPairs"/>: items i and i + <see cref="ItemCount"/>/2 for i below it share heads and query
+    /// index, so every user scores them equally (exact ties: the order rule decides).</remarks>
+    public static IReadOnlyDictionary<string, NamedTensor> WriteFit(
+        string directory, int seed = 1, bool half = false, int metaSize = 5, string? version = null, string? createdUtc = null, int tiedPairs = 0)
     {
         var dims = FitDims(metaSize);
         var random = new Random(seed);
@@ -59,8 +63,14 @@ public static class TestArtifact
         }
 
         var heads = Values(random, ItemCount * dims.ItemHeadSize);
-        var table = half ? ItemTable.FromSingleAsHalf(2, 6, n, queryIndex, heads) : ItemTable.FromSingle(2, 6, n, queryIndex, heads);
-        return Write(directory, "fit", dims, tensors, table, version, createdUtc);
+        for (var i = 0; i < tiedPairs; i++)
+        {
+            var twin = i + (ItemCount / 2);
+            queryIndex[twin] = queryIndex[i];
+            heads.AsSpan(i * dims.ItemHeadSize, dims.ItemHeadSize).CopyTo(heads.AsSpan(twin * dims.ItemHeadSize));
+        }
+
+        return Write(directory, "fit", dims, tensors, new Rows(queryIndex, heads, half), version, createdUtc);
     }
 
     /// <summary>Writes a Two-Tower artifact into <paramref name="directory"/> and returns its tensors.</summary>
@@ -76,18 +86,65 @@ public static class TestArtifact
         tensors.Add(Random(random, "user_tower.fc1.bias", 10));
         tensors.Add(new NamedTensor("two_tower.scale", [1], [4.5f]));
         var heads = Values(random, ItemCount * 10);
-        var table = ItemTable.FromSingle(1, 10, 1, new ushort[ItemCount], heads);
-        return Write(directory, "two-tower", dims, tensors, table, version, null);
+        return Write(directory, "two-tower", dims, tensors, new Rows(new ushort[ItemCount], heads, Half: false), version, null);
+    }
+
+    /// <summary>
+    /// Writes the FIT artifact of <see cref="WriteFit"/> in the old format version 1: item keys in the manifest and an item
+    /// table of layout 1 in item order (what <c>./fit upgrade</c> converts), sealed.
+    /// </summary>
+    public static void WriteFitFormat1(string directory, int seed = 1, bool half = false, string? version = null, string? createdUtc = null)
+    {
+        WriteFit(directory, seed, half, version: version, createdUtc: createdUtc);
+        var shard = ItemTableFile.Open(Path.Combine(directory, "item_table.bin")).ReadShard(0, 1);
+        var dims = FitDims();
+        var queryIndex = new ushort[ItemCount];
+        var heads = new float[ItemCount * dims.ItemHeadSize];
+        for (var i = 0; i < ItemCount; i++)
+        {
+            var row = shard.Find(ItemKey(i));
+            queryIndex[i] = shard.Items.QueryIndex[row];
+            shard.Items.CopyRow(row, heads.AsSpan(i * dims.ItemHeadSize, dims.ItemHeadSize));
+        }
+
+        var table = half ? ItemTable.FromSingleAsHalf(2, 6, dims.MetaSize, queryIndex, heads) : ItemTable.FromSingle(2, 6, dims.MetaSize, queryIndex, heads);
+        var tablePath = Path.Combine(directory, "item_table.bin");
+        table.Write(tablePath);
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllBytes(Path.Combine(directory, ModelManifest.FileName)))!.AsObject();
+        manifest["format_version"] = 1;
+        manifest["item_keys"] = new System.Text.Json.Nodes.JsonArray([.. Enumerable.Range(0, ItemCount).Select(i => (System.Text.Json.Nodes.JsonNode?)ItemKey(i))]);
+        manifest["files"]!["item_table.bin"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["sha256"] = ModelArtifact.Sha256(tablePath),
+            ["bytes"] = new FileInfo(tablePath).Length,
+        };
+        var bytes = System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString());
+        File.WriteAllBytes(Path.Combine(directory, ModelManifest.FileName), bytes);
+        ArtifactSeal.Write(directory, bytes);
     }
 
     public static string ItemKey(int row) => $"m{row + 1}";
 
     public static Dictionary<string, string> User(int id, string gender = "F") => new() { ["user_id"] = $"u{id}", ["gender"] = gender };
 
-    private static Dictionary<string, NamedTensor> Write(string directory, string kind, ModelDims dims, List<NamedTensor> tensors, ItemTable table, string? version, string? createdUtc)
+    /// <summary>Item i (id <see cref="ItemKey"/>(i), item index i + 1): its query index and heads, in item order.</summary>
+    private sealed record Rows(ushort[] QueryIndex, float[] Heads, bool Half);
+
+    private static Dictionary<string, NamedTensor> Write(string directory, string kind, ModelDims dims, List<NamedTensor> tensors, Rows table, string? version, string? createdUtc)
     {
         Directory.CreateDirectory(directory);
-        table.Write(Path.Combine(directory, "item_table.bin"));
+        var size = dims.ItemHeadSize;
+        using (var writer = new ItemTableWriter(
+            Path.Combine(directory, "item_table.bin"), dims.ItemHeads, dims.HeadDim, kind == "fit" ? dims.MetaSize : 1, table.Half, bucketCount: 16))
+        {
+            for (var i = 0; i < ItemCount; i++)
+            {
+                writer.Add(ItemKey(i), i + 1, table.QueryIndex[i], table.Heads.AsSpan(i * size, size));
+            }
+
+            writer.Complete();
+        }
+
         var entries = WeightsFile.Write(Path.Combine(directory, "weights.bin"), tensors);
         File.WriteAllText(Path.Combine(directory, "user_tower.onnx"), "placeholder: not run by Model tests");
         File.WriteAllText(Path.Combine(directory, "item_tower.onnx"), "placeholder: not run by Model tests");
@@ -108,9 +165,8 @@ public static class TestArtifact
                 new FeatureVocabulary("gender", ["", "M", "F"], 1),
             ],
             ItemFields = [new FeatureVocabulary("genres", ["", "a", "b"], 2)],
-            ItemKeys = Enumerable.Range(0, ItemCount).Select(ItemKey).ToArray(),
             Scorer = kind == "fit" ? ScorerKinds.Lss : ScorerKinds.Dot,
-            ItemTable = new ItemTableEntry("item_table.bin", table.IsHalf ? "float16" : "float32"),
+            ItemTable = new ItemTableEntry("item_table.bin", table.Half ? "float16" : "float32"),
             Tensors = entries,
             WeightsFile = "weights.bin",
             UserTower = new OnnxGraphEntry("user_tower.onnx", new Dictionary<string, IReadOnlyList<long>>(), new Dictionary<string, IReadOnlyList<long>>()),

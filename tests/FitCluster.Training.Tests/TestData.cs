@@ -1,4 +1,6 @@
+using FitCluster.Training.Cli;
 using FitCluster.Training.Data;
+using FitCluster.Training.Data.Schema;
 using Xunit;
 
 namespace FitCluster.Training.Tests;
@@ -17,7 +19,10 @@ internal static class TestData
     public const string RealDataCategory = "RealData";
 
     private static readonly Lazy<InteractionLog> s_movieLens1M =
-        new(() => MovieLens1MLoader.Load(RequireMovieLens1M()), LazyThreadSafetyMode.ExecutionAndPublication);
+        new(() => SchemaDatasetLoader.Load(BuiltInSchemas.MovieLens1M(), RequireMovieLens1M(), null, CacheDirectory).Log, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Where tests cache the real ML-1M (never beside the shared data).</summary>
+    public static string CacheDirectory { get; } = Path.Combine(Path.GetTempPath(), "fitcluster-tests-dataset-cache");
 
     /// <summary>The MovieLens-1M directory, or null when none was found.</summary>
     public static string? MovieLens1MDirectory { get; } = FindMovieLens1M();
@@ -47,13 +52,13 @@ internal static class TestData
         var fromEnvironment = Environment.GetEnvironmentVariable(MovieLens1MDirectoryVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment))
         {
-            return MovieLens1MLoader.LooksLikeMovieLens1M(fromEnvironment) ? Path.GetFullPath(fromEnvironment) : null;
+            return DatasetSource.LooksLikeMovieLens1M(fromEnvironment) ? Path.GetFullPath(fromEnvironment) : null;
         }
 
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
             var candidate = Path.Combine(directory.FullName, "shared", "data", "ml-1m");
-            if (MovieLens1MLoader.LooksLikeMovieLens1M(candidate))
+            if (DatasetSource.LooksLikeMovieLens1M(candidate))
             {
                 return candidate;
             }

@@ -33,12 +33,12 @@ public static class BenchArtifacts
         var golden = GoldenSet.Read(artifact.PathOf(artifact.Manifest.Golden.File));
         var random = new Random(seed);
         var user = golden.Requests[random.Next(golden.Requests.Count)].UserFeatures;
-        var keys = artifact.Manifest.ItemKeys;
-        var history = Enumerable.Range(0, artifact.Manifest.Dims.SequenceLength).Select(_ => keys[random.Next(keys.Count)]).ToArray();
+        var keys = artifact.ItemFile.ReadIds().ToArray(); // the bench artifacts are small: every id, once
+        var history = Enumerable.Range(0, artifact.Manifest.Dims.SequenceLength).Select(_ => keys[random.Next(keys.Length)]).ToArray();
         var chosen = new HashSet<string>(StringComparer.Ordinal);
-        while (chosen.Count < Math.Min(candidates, keys.Count))
+        while (chosen.Count < Math.Min(candidates, keys.Length))
         {
-            chosen.Add(keys[random.Next(keys.Count)]);
+            chosen.Add(keys[random.Next(keys.Length)]);
         }
 
         return new RankQuery(user, history, [.. chosen], 10);

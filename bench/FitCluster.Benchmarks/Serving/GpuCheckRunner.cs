@@ -39,7 +39,7 @@ public static class GpuCheckRunner
             return 2;
         }
 
-        var items = ranker.Artifact.Items;
+        var items = ranker.Shards[0].Items;
         var tiled = items.Select([.. Enumerable.Range(0, Math.Max(items.Count, s_sizes[^1])).Select(r => r % items.Count)]);
         var golden = GoldenSet.Read(ranker.Artifact.PathOf(ranker.Artifact.Manifest.Golden.File));
         var users = golden.Requests.Take(8).Select(r => ranker.ComputeUserHeads(ranker.ResolveUser(r.UserFeatures, r.Behaviours))).ToArray();

@@ -24,10 +24,10 @@ public class LssBenchmarks
     {
         using var ranker = Ranker.Load(BenchArtifacts.PathOf(Model));
         _scorer = ranker.Scorer;
-        _items = ranker.Artifact.Items;
+        _items = ranker.Shards[0].Items;
         var query = BenchArtifacts.Request(ranker.Artifact, Batch, seed: 3);
         _userHeads = ranker.ComputeUserHeads(ranker.ResolveUser(query.UserFeatures, query.Behaviours));
-        _rows = query.Candidates.Select(ranker.Artifact.ItemRow).ToArray();
+        _rows = query.Candidates.Select(ranker.Shards[0].Find).ToArray();
         _scores = new float[_rows.Length];
     }
 

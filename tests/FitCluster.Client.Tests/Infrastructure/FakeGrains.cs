@@ -21,6 +21,15 @@ public sealed class FakeGrains
     /// <summary>The catalog; activation changes its active version.</summary>
     public ModelCatalog Catalog { get; private set; } = new("v1", [], []);
 
+    /// <summary>
+    /// What <c>IUserGrain</c>'s writes answer, given the user id and what the door sent (features, or events); by default
+    /// everything applied, except the null entries the door sends for parts it refused (refused with a placeholder message).
+    /// </summary>
+    public Func<string, object, UserWriteResult> UserWrite { get; set; } = DefaultUserWrite;
+
+    /// <summary>Every user write that reached a user grain: the user id and what was sent.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(string UserId, object Sent)> UserWrites { get; } = new();
+
     /// <summary>How many activations reached the catalog grain.</summary>
     public int Activations => Volatile.Read(ref _activations);
 
@@ -67,6 +76,11 @@ public sealed class FakeGrains
                 {
                     return new CatalogGrain(Grains);
                 }
+
+                if (type == typeof(IUserGrain))
+                {
+                    return new UserGrain(Grains, (string)args![0]!);
+                }
             }
 
             throw new NotSupportedException($"The fake grain factory does not support {targetMethod}.");
@@ -88,6 +102,62 @@ public sealed class FakeGrains
             Interlocked.Increment(ref grains._activations);
             grains.Catalog = grains.Catalog with { ActiveVersion = modelVersion };
             return new(new ActivationResult(grains.Catalog, null));
+        }
+    }
+
+    /// <summary>The placeholder message of a refused null entry (the door must put its own reason there).</summary>
+    public const string NullEntryMessage = "placeholder: refused as null";
+
+    private static UserWriteResult DefaultUserWrite(string userId, object sent)
+    {
+        var errors = ImmutableArray.CreateBuilder<UserInputError>();
+        var total = 0;
+        switch (sent)
+        {
+            case ImmutableDictionary<string, string?> features:
+                foreach (var (name, value) in features.Where(f => f.Value is null))
+                {
+                    errors.Add(new UserInputError($"features.{name}", "invalid_feature", NullEntryMessage));
+                }
+
+                return new UserWriteResult(errors.Count == 0 ? 1 : 0, 0, errors.ToImmutable(), 0);
+            case ImmutableArray<UserEvent?> events:
+                for (var i = 0; i < events.Length; i++)
+                {
+                    if (events[i] is null)
+                    {
+                        errors.Add(new UserInputError($"events[{i}]", "invalid_event", NullEntryMessage));
+                    }
+                    else
+                    {
+                        total++;
+                    }
+                }
+
+                return new UserWriteResult(total, 0, errors.ToImmutable(), total);
+            default:
+                throw new ArgumentException($"Unexpected user write {sent}.", nameof(sent));
+        }
+    }
+
+    private sealed class UserGrain(FakeGrains grains, string userId) : IUserGrain
+    {
+        public ValueTask<UserWriteResult> SetProfileAsync(ImmutableDictionary<string, string?> features, CancellationToken cancellationToken = default) =>
+            Write(features);
+
+        public ValueTask<UserWriteResult> AppendEventsAsync(ImmutableArray<UserEvent?> events, CancellationToken cancellationToken = default) =>
+            Write(events);
+
+        public ValueTask<StoredUserHeads> GetHeadsAsync(string modelVersion, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("The HTTP API never asks a user grain for heads; the ranking grain does.");
+
+        public ValueTask<UserSnapshot> GetAsync(CancellationToken cancellationToken = default) =>
+            new(new UserSnapshot(false, ImmutableDictionary<string, string>.Empty, [], 0));
+
+        private ValueTask<UserWriteResult> Write(object sent)
+        {
+            grains.UserWrites.Enqueue((userId, sent));
+            return new(grains.UserWrite(userId, sent));
         }
     }
 }

@@ -14,9 +14,11 @@ public sealed class ModelArtifactTests
         var artifact = ModelArtifact.Load(temp.Path);
 
         Assert.Equal("fit-test-1", artifact.ModelVersion);
-        Assert.Equal(TestArtifact.ItemCount, artifact.Items.Count);
-        Assert.Equal(4, artifact.ItemRow("m5"));
-        Assert.Equal(-1, artifact.ItemRow("nope"));
+        Assert.Equal(TestArtifact.ItemCount, artifact.ItemFile.Count);
+        var rows = artifact.ItemFile.ReadItems(["m5", "nope"]);
+        Assert.Equal(1, rows.Count);
+        Assert.Equal(5, rows.ItemIndexOf(rows.Find("m5")));
+        Assert.Equal(-1, rows.Find("nope"));
         Assert.Equal(2, artifact.UserFieldIndex(1, "F"));
         Assert.Equal(0, artifact.UserFieldIndex(1, "X"));
         Assert.Equal(5, artifact.Manifest.Files.Count);
@@ -96,7 +98,8 @@ public sealed class ModelArtifactTests
     }
 
     // The three edits an operator test made to a served artifact: each changed scores and went unnoticed before sealing.
-    public static TheoryData<string> ManifestEdits => ["feature label", "tensor offset", "item key"];
+    // (The third was an item key; ids now live in the item table, under its checksum, and a shorter sequence stands in.)
+    public static TheoryData<string> ManifestEdits => ["feature label", "tensor offset", "sequence length"];
 
     [Theory]
     [MemberData(nameof(ManifestEdits))]
@@ -184,8 +187,8 @@ public sealed class ModelArtifactTests
                 var tensor = manifest["tensors"]!.AsArray().First(t => (string?)t!["name"] == "user_heads.bias")!;
                 tensor["offset"] = (long)tensor["offset"]! + 4;
                 break;
-            case "item key":
-                manifest["item_keys"]![3] = "m999";
+            case "sequence length":
+                manifest["dims"]!["sequence_length"] = 2; // the golden users' 3 behaviours: the oldest is dropped
                 break;
             default:
                 throw new ArgumentException(edit, nameof(edit));

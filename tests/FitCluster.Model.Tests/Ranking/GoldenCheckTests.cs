@@ -23,7 +23,7 @@ public sealed class GoldenCheckTests
     // Edits that keep the manifest and its seal consistent (a tool that re-seals): the checksums all pass, the scores change.
     [Theory]
     [InlineData("feature label", "serving scores")]
-    [InlineData("item key", "serving scores NaN")]
+    [InlineData("sequence length", "serving scores")]
     [InlineData("tensor offset", "serving scores")]
     public void Verify_ConsistentlyResealedEdit_IsRefused(string edit, string expected)
     {

@@ -15,7 +15,7 @@ public sealed class RankerTests
         using var temp = new TempDirectory();
         var tensors = TestArtifact.WriteFit(temp.Path, metaSize: metaSize);
         using var ranker = Ranker.Load(temp.Path);
-        var live = ranker.Artifact.Items.QueryIndex.Distinct().Count();
+        var live = ranker.Shards[0].Items.QueryIndex.Distinct().Count();
         Assert.Equal(live, Assert.IsType<NativeFitUserTower>(ranker.UserTower).LiveBranchCount);
         var candidates = Enumerable.Range(0, TestArtifact.ItemCount).Select(TestArtifact.ItemKey).ToArray();
         string[] behaviours = ["m3", "m7", "m1"];
@@ -25,13 +25,15 @@ public sealed class RankerTests
         var dims = TestArtifact.FitDims(metaSize);
         var heads = NativeUserTowerTests.ReferenceFit(tensors, dims, [2, 2], [3, 7, 1]);
         var scorer = LssScorer.FromTensors(ranker.Artifact.Tensors, dims);
-        var items = ranker.Artifact.Items;
+        var shard = ranker.Shards[0];
+        var items = shard.Items;
         var row = new float[items.RowSize];
-        var expected = Enumerable.Range(0, items.Count).Select(r =>
+        var expected = Enumerable.Range(0, TestArtifact.ItemCount).Select(i =>
         {
+            var r = shard.Find(TestArtifact.ItemKey(i));
             items.CopyRow(r, row);
             var branch = heads.Skip(items.QueryIndex[r] * dims.UserHeadSize).Take(dims.UserHeadSize).Select(v => (float)v).ToArray();
-            return (Key: TestArtifact.ItemKey(r), Score: scorer.ScoreReference(branch, row));
+            return (Key: TestArtifact.ItemKey(i), Score: scorer.ScoreReference(branch, row));
         }).OrderByDescending(p => p.Score).Take(5).ToArray();
         Assert.Equal(expected.Select(p => p.Key), outcome.Items.Select(i => i.ItemKey));
         for (var i = 0; i < 5; i++)
@@ -67,12 +69,12 @@ public sealed class RankerTests
     {
         using var temp = new TempDirectory();
         TestArtifact.WriteFit(temp.Path);
-        using var ranker = new Ranker(FitCluster.Model.Artifacts.ModelArtifact.Load(temp.Path)) { MaxCandidates = 3 };
+        using var ranker = new Ranker(FitCluster.Model.Artifacts.ModelArtifact.Load(temp.Path)) { Limits = new RankLimits(MaxCandidates: 3) };
         var user = TestArtifact.User(1);
 
-        Assert.Contains("empty", Assert.Throws<ArgumentException>(() => ranker.Rank(new RankQuery(user, [], [], 1))).Message, StringComparison.Ordinal);
+        Assert.Contains("required", Assert.Throws<ArgumentException>(() => ranker.Rank(new RankQuery(user, [], [], 1))).Message, StringComparison.Ordinal);
         Assert.Contains("limit", Assert.Throws<ArgumentException>(() => ranker.Rank(new RankQuery(user, [], ["m1", "m2", "m3", "m4"], 1))).Message, StringComparison.Ordinal);
-        Assert.Contains("more than once", Assert.Throws<ArgumentException>(() => ranker.Rank(new RankQuery(user, [], ["m1", "m1"], 1))).Message, StringComparison.Ordinal);
+        Assert.Contains("Duplicate candidate ids: m1", Assert.Throws<ArgumentException>(() => ranker.Rank(new RankQuery(user, [], ["m1", "m1"], 1))).Message, StringComparison.Ordinal);
         Assert.Contains("k must", Assert.Throws<ArgumentException>(() => ranker.Rank(new RankQuery(user, [], ["m1"], 0))).Message, StringComparison.Ordinal);
         Assert.Contains("Missing user feature 'gender'", Assert.Throws<ArgumentException>(() =>
             ranker.Rank(new RankQuery(new Dictionary<string, string> { ["user_id"] = "u1" }, [], ["m1"], 1))).Message, StringComparison.Ordinal);

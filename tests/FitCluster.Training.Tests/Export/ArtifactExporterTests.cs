@@ -53,8 +53,8 @@ public sealed class ArtifactExporterTests(ExportFixture fixture)
         using var single = Ranker.Load(fixture.FitDirectory);
         using var half = Ranker.Load(fixture.FitHalfDirectory);
         Assert.Equal(ArtifactExporter.HalfTolerance, half.Artifact.Manifest.Golden.Tolerance);
-        Assert.Equal((2 * 64 * 4) + 2, single.Artifact.Items.BytesPerItem); // Two-Tower's 128 floats + a 2-byte query index
-        Assert.Equal((2 * 64 * 2) + 2, half.Artifact.Items.BytesPerItem);
+        Assert.Equal((2 * 64 * 4) + 2, single.Artifact.ItemFile.BytesPerItem); // Two-Tower's 128 floats + a 2-byte query index
+        Assert.Equal((2 * 64 * 2) + 2, half.Artifact.ItemFile.BytesPerItem);
         var golden = GoldenSet.Read(half.Artifact.PathOf("golden.json"));
         double worst = 0;
         foreach (var request in golden.Requests)
@@ -74,7 +74,9 @@ public sealed class ArtifactExporterTests(ExportFixture fixture)
         Assert.Equal(8, manifest.Dims.MetaSize);
         Assert.Equal(32, manifest.Dims.ItemAttributeDim);
         Assert.Equal(50, manifest.Dims.SequenceLength);
-        Assert.Equal(fixture.Splits.Log.ItemVocabSize - 1, manifest.ItemKeys.Count);
+        Assert.Equal(fixture.Splits.Log.ItemVocabSize - 1, manifest.Dims.ItemCount);
+        var ids = ModelArtifact.Load(fixture.FitDirectory).ItemFile.ReadIds().Order(StringComparer.Ordinal);
+        Assert.Equal(Enumerable.Range(1, fixture.Splits.Log.ItemVocabSize - 1).Select(fixture.Splits.Log.ItemKey).Order(StringComparer.Ordinal), ids);
         Assert.Equal(["user_id", "gender", "age", "occupation", "zip_prefix"], manifest.UserFields.Select(f => f.Name));
         Assert.Contains(manifest.Tensors, t => t.Name == "lss.projection.weight" && t.Shape.SequenceEqual([256]));
         Assert.InRange(manifest.Metrics["test_auc"], 0.0, 1.0); // recorded; 1 epoch on 400 users once ended at ≤ 0.5 (learning is tested elsewhere)

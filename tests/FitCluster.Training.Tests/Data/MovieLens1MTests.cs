@@ -1,11 +1,13 @@
-using System.Diagnostics;
 using System.Text;
+using FitCluster.Training.Cli;
 using FitCluster.Training.Data;
+using FitCluster.Training.Data.Schema;
 using Xunit;
 
 namespace FitCluster.Training.Tests.Data;
 
-public sealed class MovieLens1MLoaderTests : IDisposable
+/// <summary>The built-in <c>--dataset ml-1m</c>: the embedded <c>examples/ml-1m/schema.json</c> over GroupLens-format files.</summary>
+public sealed class MovieLens1MTests : IDisposable
 {
     // Tiny files in the exact GroupLens format. Nothing is sorted: users and movies by id, ratings by user or time.
     private const string Users =
@@ -41,12 +43,15 @@ public sealed class MovieLens1MLoaderTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
+    private SchemaDataset Load(IProgress<string>? progress = null) =>
+        SchemaDatasetLoader.Load(BuiltInSchemas.MovieLens1M(), _directory, progress, Path.Combine(_directory, "cache"));
+
     [Fact]
     public void Load_TinyFiles_OrdersBehavioursByStableTimestampSort()
     {
         WriteFiles(Users, Movies, Ratings);
 
-        var log = MovieLens1MLoader.Load(_directory);
+        var log = Load().Log;
 
         Assert.Equal("ml-1m", log.Name);
         Assert.Equal(3, log.UserCount);
@@ -59,7 +64,7 @@ public sealed class MovieLens1MLoaderTests : IDisposable
     {
         WriteFiles(Users, Movies, Ratings);
 
-        var log = MovieLens1MLoader.Load(_directory);
+        var log = Load().Log;
 
         Assert.Equal(["user_id", "gender", "age", "occupation", "zip_prefix"], log.UserFields.Select(f => f.Name));
         Assert.All(log.UserFields, f => Assert.Equal(1, f.Width));
@@ -75,7 +80,7 @@ public sealed class MovieLens1MLoaderTests : IDisposable
     {
         WriteFiles(Users, Movies, Ratings);
 
-        var log = MovieLens1MLoader.Load(_directory);
+        var log = Load().Log;
 
         Assert.Equal(7, log.ItemVocabSize);
         Assert.Equal([1, 2, 3, 4, 6], log.ActiveItems);
@@ -101,7 +106,7 @@ public sealed class MovieLens1MLoaderTests : IDisposable
         WriteFiles(Users, Movies, Ratings);
         Assert.Contains((byte)0xE9, File.ReadAllBytes(Path.Combine(_directory, "movies.dat")));
 
-        var log = MovieLens1MLoader.Load(_directory);
+        var log = Load().Log;
 
         // "Misérables, Les (1995)" is MovieID 73 = item 6: Drama|Musical, year 1995.
         Assert.Equal([6, 8, 0], log.ItemFields[0].Values.AsSpan(6 * 3, 3).ToArray());
@@ -113,7 +118,7 @@ public sealed class MovieLens1MLoaderTests : IDisposable
     {
         WriteFiles(Users.Replace("\n", "\r\n"), Movies.Replace("\n", "\r\n"), Ratings.Replace("\n", "\r\n"));
 
-        var log = MovieLens1MLoader.Load(_directory);
+        var log = Load().Log;
 
         Assert.Equal([3, 1, 2, 4, 6, 3, 1, 1, 6], log.BehaviourItems);
         Assert.Equal([1, 3, 2], log.UserFields[4].Values);
@@ -121,95 +126,97 @@ public sealed class MovieLens1MLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Load_WithProgress_ReportsEveryFile()
+    public void Load_WithProgress_ReportsTheDataCheck()
     {
         WriteFiles(Users, Movies, Ratings);
-        var messages = new List<string>();
+        var messages = new ProgressLines();
 
-        MovieLens1MLoader.Load(_directory, new SynchronousProgress(messages));
+        Load(messages);
 
-        Assert.Contains("users.dat: 3 users, 3 zip prefixes", messages);
-        Assert.Contains("movies.dat: 6 movies, 9 genres, 3 release years", messages);
-        Assert.Contains("ratings.dat: 9 ratings", messages);
+        Assert.Contains("data check: 9 rows read, 9 kept", messages.Lines);
+        Assert.Contains("  users table query: 3 of 3 users described", messages.Lines);
+        Assert.Contains("  items table query: 6 of 6 items described", messages.Lines);
+        Assert.True(messages.Any("ml-1m: 3 users, 6 items, 9 behaviours"), string.Join(" | ", messages.Lines));
     }
 
     [Theory]
-    [InlineData("1::5::3::200\n1::1::4\n", "line 2")]
-    [InlineData("1::5::3::200\n1::1::4::100::7\n", "line 2")]
-    [InlineData("1::5::3::200\n\n1::x::4::100\n", "line 3")]
-    [InlineData("1::5::3::200\n1::1::four::100\n", "line 2")]
-    [InlineData("-1::5::3::200\n", "line 1")]
-    public void Load_MalformedRatingLine_ThrowsWithFileAndLineNumber(string ratings, string expectedLine)
+    [InlineData("1::5::3::200\n1::1::4\n", "ratings.dat line 2")]
+    [InlineData("1::5::3::200\n1::1::4::100::7\n", "ratings.dat line 2")]
+    [InlineData("1::5::3::200\n1::x::4::100\n", "ratings.dat line 2")]
+    [InlineData("1::5::3::200\n1::1::4::soon\n", "ratings.dat line 2")]
+    public void Load_MalformedRatingLine_IsDroppedAndReportedWithItsLine(string ratings, string expectedLine)
     {
+        // Only the columns the schema uses are parsed: a bad Rating (unused; every star value is a behaviour) is no error.
         WriteFiles(Users, Movies, ratings);
 
-        var error = Assert.Throws<InvalidDataException>(() => MovieLens1MLoader.Load(_directory));
+        var dataset = Load();
 
-        Assert.Contains("ratings.dat", error.Message, StringComparison.Ordinal);
-        Assert.Contains(expectedLine, error.Message, StringComparison.Ordinal);
+        Assert.Equal([2], dataset.Log.BehaviourItems); // the good line: user 1, MovieID 5
+        Assert.Contains("  dropped 1: malformed lines (DuckDB could not parse them)", dataset.Report);
+        Assert.Contains(dataset.Report, line => line.StartsWith($"  malformed: {expectedLine}:", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Load_RatingOfUnknownMovie_ThrowsWithLineNumber()
+    public void Load_UnusedRatingColumn_IsNotParsed()
     {
-        WriteFiles(Users, Movies, "1::5::3::200\n2::999::4::100\n");
+        WriteFiles(Users, Movies, "1::5::3::200\n1::1::four::100\n");
 
-        var error = Assert.Throws<InvalidDataException>(() => MovieLens1MLoader.Load(_directory));
-
-        Assert.Contains("ratings.dat, line 2", error.Message, StringComparison.Ordinal);
-        Assert.Contains("MovieID 999", error.Message, StringComparison.Ordinal);
+        Assert.Equal([1, 2], Load().Log.BehaviourItems);
     }
 
     [Fact]
-    public void Load_RatingOfUnknownUser_ThrowsWithLineNumber()
+    public void Load_RatingsOfUnknownUsersAndMovies_AreDroppedAndCounted()
     {
-        WriteFiles(Users, Movies, "1::5::3::200\n1::1::3::200\n4::1::4::100\n");
+        WriteFiles(Users, Movies, "1::5::3::200\n2::999::4::100\n4::1::4::100\n-1::5::3::200\n");
 
-        var error = Assert.Throws<InvalidDataException>(() => MovieLens1MLoader.Load(_directory));
+        var dataset = Load();
 
-        Assert.Contains("ratings.dat, line 3", error.Message, StringComparison.Ordinal);
-        Assert.Contains("UserID 4", error.Message, StringComparison.Ordinal);
+        Assert.Equal([2], dataset.Log.BehaviourItems);
+        Assert.Contains("  dropped 2: user not in the user table", dataset.Report);
+        Assert.Contains("  dropped 1: item not in the item table", dataset.Report);
     }
 
-    [Theory]
-    [InlineData("1::F::1::10::48067\n2::M::21::16::70072\n", "line 2")] // age 21 is not a GroupLens code
-    [InlineData("1::F::1::10::48067\n2::X::56::16::70072\n", "line 2")] // gender
-    [InlineData("1::F::1::21::48067\n", "line 1")] // occupation 0..20
-    [InlineData("1::F::1::10\n", "line 1")] // field count
-    [InlineData("1::F::1::10::48067\n1::M::56::16::70072\n", "line 2")] // duplicate UserID
-    public void Load_MalformedUserLine_ThrowsWithFileAndLineNumber(string users, string expectedLine)
+    [Fact]
+    public void Load_UserValuesOutsideTheGroupLensCodes_GetZeroAndAreReported()
     {
-        WriteFiles(users, Movies, "1::5::3::200\n");
+        // Age 21 is not a GroupLens code, gender X is neither M nor F, occupation 21 is outside 0..20; line 4 lacks a
+        // field; line 5 repeats UserID 1 (the first row wins).
+        WriteFiles("1::F::21::10::48067\n2::X::56::16::70072\n3::M::25::21::55117\n4::F::1::10\n1::M::56::16::70072\n", Movies, "1::5::3::200\n");
 
-        var error = Assert.Throws<InvalidDataException>(() => MovieLens1MLoader.Load(_directory));
+        var dataset = Load();
+        var (log, report) = (dataset.Log, dataset.Report);
 
-        Assert.Contains("users.dat", error.Message, StringComparison.Ordinal);
-        Assert.Contains(expectedLine, error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, log.UserCount);
+        Assert.Equal([0, 7, 3], log.UserFields[2].Values); // age
+        Assert.Equal([2, 0, 1], log.UserFields[1].Values); // gender
+        Assert.Equal([11, 17, 0], log.UserFields[3].Values); // occupation
+        Assert.Contains(report, line => line.StartsWith("  malformed: users.dat line 4:", StringComparison.Ordinal));
+        Assert.Contains("  users table query: 3 of 3 users described, 1 repeated rows ignored (first row wins), 1 malformed lines dropped", report);
+        Assert.Contains("  feature age: 7 values, 1 users with a value outside its vocabulary or unparsable (index 0)", report);
     }
 
-    [Theory]
-    [InlineData("1::Toy Story (1995)::Comedy\nTwo::Jumanji (1995)::Fantasy\n", "line 2")]
-    [InlineData("1::Toy Story (1995)::Comedy\n2::Jumanji (1995)|Fantasy\n", "line 2")]
-    public void Load_MalformedMovieLine_ThrowsWithFileAndLineNumber(string movies, string expectedLine)
+    [Fact]
+    public void Load_MalformedMovieLines_AreDroppedAndReported()
     {
-        WriteFiles(Users, movies, "1::1::3::200\n");
+        WriteFiles(Users, "1::Toy Story (1995)::Comedy\nTwo::Jumanji (1995)::Fantasy\n2::Jumanji (1995)|Fantasy\n", "1::1::3::200\n");
 
-        var error = Assert.Throws<InvalidDataException>(() => MovieLens1MLoader.Load(_directory));
+        var dataset = Load();
 
-        Assert.Contains("movies.dat", error.Message, StringComparison.Ordinal);
-        Assert.Contains(expectedLine, error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, dataset.Log.ItemVocabSize);
+        Assert.Contains(dataset.Report, line => line.StartsWith("  malformed: movies.dat line 2:", StringComparison.Ordinal));
+        Assert.Contains(dataset.Report, line => line.StartsWith("  malformed: movies.dat line 3:", StringComparison.Ordinal));
     }
 
     [Fact]
     public void LooksLikeMovieLens1M_MissingFile_ReturnsFalse()
     {
         WriteFiles(Users, Movies, Ratings);
-        Assert.True(MovieLens1MLoader.LooksLikeMovieLens1M(_directory));
+        Assert.True(DatasetSource.LooksLikeMovieLens1M(_directory));
 
         File.Delete(Path.Combine(_directory, "users.dat"));
 
-        Assert.False(MovieLens1MLoader.LooksLikeMovieLens1M(_directory));
-        Assert.Throws<FileNotFoundException>(() => MovieLens1MLoader.Load(_directory));
+        Assert.False(DatasetSource.LooksLikeMovieLens1M(_directory));
+        Assert.Throws<SchemaException>(() => Load());
     }
 
     [Fact]
@@ -271,9 +278,4 @@ public sealed class MovieLens1MLoaderTests : IDisposable
         File.WriteAllText(Path.Combine(_directory, "ratings.dat"), ratings, Encoding.ASCII);
     }
 
-    /// <summary>Collects reports on the calling thread (<see cref="Progress{T}"/> would post them asynchronously).</summary>
-    private sealed class SynchronousProgress(List<string> messages) : IProgress<string>
-    {
-        public void Report(string value) => messages.Add(value);
-    }
 }

@@ -1,0 +1,83 @@
+using System.Text;
+using FitCluster.Model.Artifacts;
+
+namespace FitCluster.Model.Catalog;
+
+/// <summary>
+/// The rows of the catalog one shard owns, in memory: each item's raw id (UTF-8, indexed for lookup), its item index
+/// (the model's vocabulary index, what the user tower takes for a behaviour), its query index s and its heads z_v
+/// (FIT, eq. 8 and 12) as one contiguous float32 or float16 array. Resolves raw ids to local rows itself: no other table
+/// is needed to score or resolve this shard's items.
+/// </summary>
+/// <remarks>Immutable after construction; thread-safe.</remarks>
+public sealed class ItemShard
+{
+    private readonly IdIndex _ids;
+    private readonly int[] _itemIndex;
+
+    internal ItemShard(IdIndex ids, int[] itemIndex, ItemTable items)
+    {
+        _ids = ids;
+        _itemIndex = itemIndex;
+        Items = items;
+    }
+
+    /// <summary>Rows held.</summary>
+    public int Count => _itemIndex.Length;
+
+    /// <summary>Query indices and heads of the rows, for the scorers (row r here is local row r).</summary>
+    public ItemTable Items { get; }
+
+    /// <summary>Bytes held for ids, their index, item indices, query indices and heads.</summary>
+    public long ResidentBytes => _ids.Bytes + (_itemIndex.LongLength * sizeof(int)) + ((long)Count * Items.BytesPerItem);
+
+    /// <summary>
+    /// Builds a shard from rows in memory (tests, tools). Serving reads its shards from the item table file
+    /// (<see cref="ItemTableFile.ReadShard"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">Lengths differ, an id is empty or repeated, or an item index is below 1.</exception>
+    public static ItemShard Create(IReadOnlyList<string> ids, IReadOnlyList<int> itemIndex, ItemTable items)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(itemIndex);
+        ArgumentNullException.ThrowIfNull(items);
+        if (ids.Count != items.Count || itemIndex.Count != items.Count)
+        {
+            throw new ArgumentException($"{ids.Count} ids and {itemIndex.Count} item indices for {items.Count} rows.");
+        }
+
+        var offsets = new int[ids.Count + 1];
+        var bytes = new List<byte>();
+        for (var r = 0; r < ids.Count; r++)
+        {
+            if (string.IsNullOrEmpty(ids[r]) || itemIndex[r] < 1)
+            {
+                throw new ArgumentException($"Row {r}: an item needs a non-empty id and an item index ≥ 1.");
+            }
+
+            bytes.AddRange(Encoding.UTF8.GetBytes(ids[r]));
+            offsets[r + 1] = bytes.Count;
+        }
+
+        var index = IdIndex.Build([.. bytes], offsets, out var duplicate);
+        return duplicate >= 0
+            ? throw new ArgumentException($"Item id '{ids[duplicate]}' appears twice.")
+            : new ItemShard(index, [.. itemIndex], items);
+    }
+
+    /// <summary>The local row of <paramref name="id"/>, or −1 when this shard does not hold it.</summary>
+    public int Find(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var max = Encoding.UTF8.GetMaxByteCount(id.Length);
+        Span<byte> buffer = max <= 512 ? stackalloc byte[max] : new byte[max];
+        var utf8 = buffer[..Encoding.UTF8.GetBytes(id, buffer)];
+        return _ids.Find(utf8, ItemIdHash.Fnv1a(utf8));
+    }
+
+    /// <summary>The item index (≥ 1) of local row <paramref name="row"/>: the user tower's id of the item.</summary>
+    public int ItemIndexOf(int row) => _itemIndex[row];
+
+    /// <summary>The raw id of local row <paramref name="row"/> (allocates a string: tools and tests, not the hot path).</summary>
+    public string IdOf(int row) => Encoding.UTF8.GetString(_ids.IdAt(row));
+}

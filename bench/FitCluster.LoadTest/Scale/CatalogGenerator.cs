@@ -1,5 +1,6 @@
 using System.Globalization;
 using FitCluster.Model.Artifacts;
+using FitCluster.Model.Catalog;
 
 namespace FitCluster.LoadTest.Scale;
 
@@ -41,7 +42,9 @@ public static class CatalogGenerator
             return (existing, false);
         }
 
-        foreach (var key in source.Manifest.ItemKeys)
+        var sourceItems = source.ItemFile.ReadShard(0, 1);
+        var sourceKeys = CatalogKeys.SourceKeysOf(sourceItems, source.Manifest.Dims.ItemCount, source.Directory);
+        foreach (var key in sourceKeys)
         {
             if (key.StartsWith(SyntheticItems.KeyPrefix, StringComparison.Ordinal))
             {
@@ -62,9 +65,9 @@ public static class CatalogGenerator
 
         var dims = source.Manifest.Dims;
         ModelManifest manifest;
-        using (var writer = CatalogWriter.Create(source, partial, new CatalogKeys(source.Manifest.ItemKeys, items), half))
+        using (var writer = CatalogWriter.Create(source, partial, new CatalogKeys(sourceKeys, items), half))
         {
-            WriteSourceRows(source, writer);
+            WriteSourceRows(source, sourceItems, sourceKeys, writer);
             progress?.Report(dims.ItemCount);
             using var tower = new ItemTowerSession(source);
             var synthetic = new SyntheticItems(source.Manifest.ItemFields, seed);
@@ -89,21 +92,24 @@ public static class CatalogGenerator
         return (manifest, true);
     }
 
-    private static void WriteSourceRows(ModelArtifact source, CatalogWriter writer)
+    // The source's items as catalog rows 0..M−1 in item order (row r = item index r + 1, as in the source's e_c rows).
+    private static void WriteSourceRows(ModelArtifact source, ItemShard items, string[] keys, CatalogWriter writer)
     {
-        var table = source.Items;
         var dims = source.Manifest.Dims;
         var attributes = source.Tensors["item.attributes"].Values;
         var heads = new float[BatchSize * dims.ItemHeadSize];
-        for (var first = 0; first < table.Count; first += BatchSize)
+        var queryIndex = new ushort[BatchSize];
+        for (var first = 0; first < keys.Length; first += BatchSize)
         {
-            var rows = Math.Min(BatchSize, table.Count - first);
+            var rows = Math.Min(BatchSize, keys.Length - first);
             for (var r = 0; r < rows; r++)
             {
-                table.CopyRow(first + r, heads.AsSpan(r * dims.ItemHeadSize, dims.ItemHeadSize));
+                var row = items.Find(keys[first + r]);
+                queryIndex[r] = items.Items.QueryIndex[row];
+                items.Items.CopyRow(row, heads.AsSpan(r * dims.ItemHeadSize, dims.ItemHeadSize));
             }
 
-            writer.WriteRows(first, heads.AsSpan(0, rows * dims.ItemHeadSize), table.QueryIndex.AsSpan(first, rows),
+            writer.WriteRows(first, heads.AsSpan(0, rows * dims.ItemHeadSize), queryIndex.AsSpan(0, rows),
                 attributes.AsSpan((first + 1) * dims.ItemAttributeDim, rows * dims.ItemAttributeDim));
         }
     }

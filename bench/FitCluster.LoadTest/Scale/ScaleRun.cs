@@ -118,7 +118,7 @@ public static class ScaleRun
         AnsiConsole.MarkupLineInterpolated(
             $"catalog [bold]{items:N0}[/] items {settings.Precision}: {(generated ? string.Create(CultureInfo.InvariantCulture, $"generated in {generateSeconds:0.0} s") : "reused")} ({FolderMiB(catalogDirectory):N0} MiB) in {catalogDirectory}");
 
-        var keys = new CatalogKeys(source.Manifest.ItemKeys, items);
+        var keys = new CatalogKeys(CatalogKeys.SourceKeysOf(source), items);
         var checks = new List<(TopKCheck Check, int RowIndex)>();
         foreach (var silos in settings.Silos)
         {

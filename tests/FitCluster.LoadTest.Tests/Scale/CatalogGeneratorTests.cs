@@ -55,9 +55,15 @@ public sealed class CatalogGeneratorTests : IDisposable
         var catalog = ModelArtifact.Load(directory); // sealed, every checksum and dimension checked
         Assert.Equal(manifest.ModelVersion, catalog.ModelVersion);
         Assert.Equal(CatalogGenerator.ModelVersionOf(_source.ModelVersion, Items, half: false, seed: 3), catalog.ModelVersion);
-        Assert.Equal(Items, catalog.Items.Count);
-        Assert.Equal(Items, catalog.Manifest.ItemKeys.Count);
+        var items = catalog.ItemFile.ReadShard(0, 1);
+        var sourceItems = _source.ItemFile.ReadShard(0, 1);
+        Assert.Equal(Items, catalog.ItemFile.Count);
+        Assert.Equal(Items, items.Count);
+        Assert.Equal(Items, catalog.Manifest.Dims.ItemCount);
+        Assert.Equal(ModelManifest.CurrentFormatVersion, catalog.Manifest.FormatVersion);
+        Assert.DoesNotContain("item_keys", File.ReadAllText(Path.Combine(directory, ModelManifest.FileName)), StringComparison.Ordinal);
         Assert.False(Directory.Exists(directory + ".partial"));
+        Assert.Empty(Directory.GetDirectories(directory)); // the table writer's spill folder is gone
 
         var attributes = catalog.Tensors["item.attributes"].Values;
         var sourceAttributes = _source.Tensors["item.attributes"].Values;
@@ -65,11 +71,14 @@ public sealed class CatalogGeneratorTests : IDisposable
         var sourceRow = new float[RowSize];
         for (var r = 0; r < TestArtifact.ItemCount; r++)
         {
-            catalog.Items.CopyRow(r, row);
-            _source.Items.CopyRow(r, sourceRow);
+            var at = items.Find(TestArtifact.ItemKey(r)); // the source's item of item index r + 1 keeps its id and index
+            var sourceAt = sourceItems.Find(TestArtifact.ItemKey(r));
+            Assert.True(at >= 0, $"source item {TestArtifact.ItemKey(r)} missing from the catalog");
+            Assert.Equal(r + 1, items.ItemIndexOf(at));
+            items.Items.CopyRow(at, row);
+            sourceItems.Items.CopyRow(sourceAt, sourceRow);
             Assert.Equal(sourceRow, row);
-            Assert.Equal(_source.Items.QueryIndex[r], catalog.Items.QueryIndex[r]);
-            Assert.Equal(_source.Manifest.ItemKeys[r], catalog.Manifest.ItemKeys[r]);
+            Assert.Equal(sourceItems.Items.QueryIndex[sourceAt], items.Items.QueryIndex[at]);
             Assert.Equal(sourceAttributes.AsSpan((r + 1) * D, D).ToArray(), attributes.AsSpan((r + 1) * D, D).ToArray());
         }
 
@@ -80,11 +89,13 @@ public sealed class CatalogGeneratorTests : IDisposable
         {
             features.Fill(r, 1, [genres]);
             var (expectedAttributes, expectedHeads, expectedQuery) = Expected(genres);
-            catalog.Items.CopyRow(r, row);
+            var at = items.Find($"syn-{r}");
+            Assert.True(at >= 0, $"generated item syn-{r} missing from the catalog");
+            Assert.Equal(r + 1, items.ItemIndexOf(at));
+            items.Items.CopyRow(at, row);
             AssertClose(expectedHeads, row);
             AssertClose(expectedAttributes, attributes.AsSpan((r + 1) * D, D).ToArray());
-            Assert.Equal(expectedQuery, catalog.Items.QueryIndex[r]);
-            Assert.Equal($"syn-{r}", catalog.Manifest.ItemKeys[r]);
+            Assert.Equal(expectedQuery, items.Items.QueryIndex[at]);
             queryIndices.Add(expectedQuery);
         }
 
@@ -101,7 +112,11 @@ public sealed class CatalogGeneratorTests : IDisposable
         CatalogGenerator.Ensure(_source, _temp.Combine("fp16"), Items, half: true, seed: 3, null, TestContext.Current.CancellationToken);
         var half = ModelArtifact.Load(_temp.Combine("fp16"));
 
-        Assert.True(half.Items.IsHalf);
+        var singleItems = single.ItemFile.ReadShard(0, 1);
+        var halfItems = half.ItemFile.ReadShard(0, 1);
+        Assert.True(half.ItemFile.IsHalf);
+        Assert.True(halfItems.Items.IsHalf);
+        Assert.False(singleItems.Items.IsHalf);
         Assert.Equal(CatalogWriter.HalfGoldenTolerance, half.Manifest.Golden.Tolerance);
         Assert.Equal(_source.Manifest.Golden.Tolerance, single.Manifest.Golden.Tolerance);
         using (var ranker = new Ranker(half))
@@ -109,10 +124,17 @@ public sealed class CatalogGeneratorTests : IDisposable
             GoldenCheck.Verify(ranker); // the trainer's float32 scores, within the float16 tolerance
         }
 
-        Assert.Equal(single.Items.QueryIndex, half.Items.QueryIndex);
-        for (var i = 0; i < single.Items.SingleHeads.Length; i++)
+        Assert.Equal(Items, halfItems.Count);
+        var size = singleItems.Items.RowSize;
+        for (var r = 0; r < singleItems.Count; r++)
         {
-            Assert.Equal((Half)single.Items.SingleHeads[i], half.Items.HalfHeads[i]);
+            var at = halfItems.Find(singleItems.IdOf(r));
+            Assert.Equal(singleItems.ItemIndexOf(r), halfItems.ItemIndexOf(at));
+            Assert.Equal(singleItems.Items.QueryIndex[r], halfItems.Items.QueryIndex[at]);
+            for (var i = 0; i < size; i++)
+            {
+                Assert.Equal((Half)singleItems.Items.SingleHeads[(r * size) + i], halfItems.Items.HalfHeads[(at * size) + i]);
+            }
         }
     }
 
@@ -122,16 +144,43 @@ public sealed class CatalogGeneratorTests : IDisposable
         var directory = _temp.Combine("catalog");
         var cancellation = TestContext.Current.CancellationToken;
         CatalogGenerator.Ensure(_source, directory, 5_000, half: false, seed: 1, null, cancellation);
-        var table = File.ReadAllBytes(Path.Combine(directory, CatalogWriter.ItemTableFile));
+        var table = File.ReadAllBytes(Path.Combine(directory, CatalogWriter.TableFileName));
 
         var (_, again) = CatalogGenerator.Ensure(_source, directory, 5_000, half: false, seed: 1, null, cancellation);
         var (_, reseeded) = CatalogGenerator.Ensure(_source, directory, 5_000, half: false, seed: 2, null, cancellation);
 
         Assert.False(again);
         Assert.True(reseeded);
-        Assert.NotEqual(table, File.ReadAllBytes(Path.Combine(directory, CatalogWriter.ItemTableFile)));
+        Assert.NotEqual(table, File.ReadAllBytes(Path.Combine(directory, CatalogWriter.TableFileName)));
         CatalogGenerator.Ensure(_source, directory, 5_000, half: false, seed: 1, null, cancellation);
-        Assert.Equal(table, File.ReadAllBytes(Path.Combine(directory, CatalogWriter.ItemTableFile))); // deterministic bytes
+        Assert.Equal(table, File.ReadAllBytes(Path.Combine(directory, CatalogWriter.TableFileName))); // deterministic bytes
+    }
+
+    [Fact]
+    public void SourceKeysOf_IdsInItemIndexOrder_NotBucketOrder()
+    {
+        var keys = CatalogKeys.SourceKeysOf(_source);
+
+        Assert.Equal(Enumerable.Range(0, TestArtifact.ItemCount).Select(TestArtifact.ItemKey), keys);
+        Assert.NotEqual(keys, _source.ItemFile.ReadIds()); // the table stores them by bucket: a real reordering
+    }
+
+    [Theory]
+    [InlineData(new[] { 1, 3 })]    // a gap: item index 3 of a 2-item manifest
+    [InlineData(new[] { 2, 2 })]    // a repeat
+    public void SourceKeysOf_ItemIndicesNotExactlyOneToM_Refused(int[] itemIndex)
+    {
+        var path = _temp.Combine("odd_table.bin");
+        using (var writer = new FitCluster.Model.Catalog.ItemTableWriter(path, 1, 2, 1, half: false, bucketCount: 4))
+        {
+            writer.Add("a", itemIndex[0], 0, [1f, 2f]);
+            writer.Add("b", itemIndex[1], 0, [3f, 4f]);
+            writer.Complete();
+        }
+
+        var items = FitCluster.Model.Catalog.ItemTableFile.Open(path).ReadShard(0, 1);
+        var error = Assert.Throws<ArtifactException>(() => CatalogKeys.SourceKeysOf(items, 2, "odd"));
+        Assert.Contains("exactly 1..2", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

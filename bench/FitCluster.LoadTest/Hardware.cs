@@ -13,6 +13,32 @@ public static class Hardware
         return string.Create(CultureInfo.InvariantCulture, $"{model}, {Environment.ProcessorCount} cores");
     }
 
+    /// <summary>
+    /// The folder name results of this machine go under (<c>bench/results/&lt;slug&gt;/</c>), as <c>./fit bench</c> names it:
+    /// <c>2core-amd-epyc</c> — the logical core count, then the CPU model lowercased with every other run of characters a dash.
+    /// </summary>
+    public static string Slug() => Slug(CpuModel(ReadCpuInfo()), Environment.ProcessorCount);
+
+    /// <summary><see cref="Slug()"/> of a given CPU model (null: <c>cpu</c>) and core count.</summary>
+    public static string Slug(string? cpuModel, int cores)
+    {
+        var name = new System.Text.StringBuilder();
+        foreach (var c in (cpuModel ?? string.Empty).ToLowerInvariant())
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                name.Append(c);
+            }
+            else if (name.Length > 0 && name[^1] != '-')
+            {
+                name.Append('-');
+            }
+        }
+
+        var model = name.ToString().TrimEnd('-');
+        return string.Create(CultureInfo.InvariantCulture, $"{cores}core-{(model.Length > 0 ? model : "cpu")}");
+    }
+
     /// <summary>The first <c>model name</c> in /proc/cpuinfo text, whitespace collapsed; null when absent.</summary>
     public static string? CpuModel(string? cpuInfo)
     {

@@ -12,9 +12,10 @@ namespace FitCluster.LoadTest;
 /// (<see cref="RunSaturationAsync"/>).
 /// </summary>
 /// <param name="client">The client; its <see cref="HttpClient.Timeout"/> turns a slow answer into a <c>timeout</c> failure.</param>
-/// <param name="rankUri">Absolute URI of <c>/v1/rank</c>.</param>
+/// <param name="rankUris">Absolute URIs of <c>/v1/rank</c>: one gateway, or several silos' own APIs that request i
+/// goes to in turn (i modulo their count).</param>
 /// <param name="recorder">Where outcomes go.</param>
-public sealed class LoadGenerator(HttpClient client, Uri rankUri, LoadRecorder recorder)
+public sealed class LoadGenerator(HttpClient client, IReadOnlyList<Uri> rankUris, LoadRecorder recorder)
 {
     /// <summary>
     /// Sends request i at <paramref name="start"/> + <paramref name="schedule"/>.OffsetOf(i) for i &lt; <paramref name="count"/>,
@@ -42,7 +43,7 @@ public sealed class LoadGenerator(HttpClient client, Uri rankUri, LoadRecorder r
 
                     recorder.RecordSendLag(intended, Stopwatch.GetTimestamp());
                     inFlight.Enter();
-                    _ = SendAndExitAsync(requests[(int)(i % requests.Count)], intended, inFlight, abort);
+                    _ = SendAndExitAsync(requests[(int)(i % requests.Count)], TargetOf(i), intended, inFlight, abort);
                 }
             },
             CancellationToken.None,
@@ -70,7 +71,7 @@ public sealed class LoadGenerator(HttpClient client, Uri rankUri, LoadRecorder r
                     while (!stop.IsCancellationRequested && !abort.IsCancellationRequested)
                     {
                         var index = Interlocked.Increment(ref next);
-                        await SendAsync(requests[(int)(index % requests.Count)], Stopwatch.GetTimestamp(), abort).ConfigureAwait(false);
+                        await SendAsync(requests[(int)(index % requests.Count)], TargetOf(index), Stopwatch.GetTimestamp(), abort).ConfigureAwait(false);
                     }
                 },
                 CancellationToken.None);
@@ -115,13 +116,15 @@ public sealed class LoadGenerator(HttpClient client, Uri rankUri, LoadRecorder r
         }
     }
 
-    private async Task SendAndExitAsync(PreparedRequest request, long sentAt, InFlightRequests inFlight, CancellationToken abort)
+    private Uri TargetOf(long index) => rankUris[(int)(index % rankUris.Count)];
+
+    private async Task SendAndExitAsync(PreparedRequest request, Uri target, long sentAt, InFlightRequests inFlight, CancellationToken abort)
     {
         try
         {
             // Leave the scheduler thread before any work, so the next send is not held up by this one.
             await Task.Yield();
-            await SendAsync(request, sentAt, abort).ConfigureAwait(false);
+            await SendAsync(request, target, sentAt, abort).ConfigureAwait(false);
         }
         finally
         {
@@ -129,14 +132,14 @@ public sealed class LoadGenerator(HttpClient client, Uri rankUri, LoadRecorder r
         }
     }
 
-    private async Task SendAsync(PreparedRequest request, long sentAt, CancellationToken abort)
+    private async Task SendAsync(PreparedRequest request, Uri target, long sentAt, CancellationToken abort)
     {
         recorder.RecordSent();
         try
         {
             using var content = new ByteArrayContent(request.Body);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            using var message = new HttpRequestMessage(HttpMethod.Post, rankUri) { Content = content };
+            using var message = new HttpRequestMessage(HttpMethod.Post, target) { Content = content };
             using var response = await client.SendAsync(message, HttpCompletionOption.ResponseContentRead, abort).ConfigureAwait(false);
             var body = await response.Content.ReadAsByteArrayAsync(abort).ConfigureAwait(false);
             var completedAt = Stopwatch.GetTimestamp();

@@ -32,6 +32,7 @@ public sealed class LoadRecorder
     private long _completedInWindow;
     private double _coverageSum;
     private long _coverageCount;
+    private double _minCoverage = double.NaN;
     private string? _modelVersion;
 
     /// <summary>Creates a recorder for the window [<paramref name="windowStart"/>, <paramref name="windowEnd"/>).</summary>
@@ -91,6 +92,11 @@ public sealed class LoadRecorder
             Interlocked.Increment(ref _completedInWindow);
         }
 
+        lock (_gate)
+        {
+            _minCoverage = double.IsNaN(_minCoverage) ? response.Coverage : Math.Min(_minCoverage, response.Coverage);
+        }
+
         if (!IsMeasured(sentAt))
         {
             return;
@@ -140,11 +146,12 @@ public sealed class LoadRecorder
         var seconds = (double)(Volatile.Read(ref _windowEnd) - _windowStart) / _ticksPerSecond;
         var errors = _errors.ToArray();
         Array.Sort(errors, static (a, b) => b.Value != a.Value ? b.Value.CompareTo(a.Value) : string.CompareOrdinal(a.Key, b.Key));
-        double meanCoverage;
+        double meanCoverage, minCoverage;
         string? modelVersion;
         lock (_gate)
         {
             meanCoverage = _coverageCount > 0 ? _coverageSum / _coverageCount : double.NaN;
+            minCoverage = _minCoverage;
             modelVersion = _modelVersion;
         }
 
@@ -160,7 +167,8 @@ public sealed class LoadRecorder
             Percentile(_clusterMs, 99),
             Median(_gatewayMs),
             _sendLag.TotalCount > 0 ? _sendLag.GetValueAtPercentile(99) / 1000.0 : double.NaN,
-            modelVersion);
+            modelVersion,
+            minCoverage);
     }
 
     private static LongConcurrentHistogram NewHistogram() => new(1, HighestMicroseconds, SignificantDigits);

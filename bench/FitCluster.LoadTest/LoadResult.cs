@@ -16,6 +16,8 @@ namespace FitCluster.LoadTest;
 /// <param name="GatewayMsP50">Median of the responses' <c>timings.gateway_ms</c>; NaN when absent.</param>
 /// <param name="SendLagP99Ms">Fixed rate only: 99th percentile of how late the generator sent after the intended time (its own precision); NaN otherwise.</param>
 /// <param name="ModelVersion">The model version the responses named (the first seen); null without successes.</param>
+/// <param name="MinCoverage">Lowest <c>coverage</c> of any successful response, warm-up and drain included (a partial answer
+/// anywhere counts); NaN without successes.</param>
 public sealed record LoadResult(
     double WindowSeconds,
     long Succeeded,
@@ -28,4 +30,5 @@ public sealed record LoadResult(
     double ClusterMsP99,
     double GatewayMsP50,
     double SendLagP99Ms,
-    string? ModelVersion);
+    string? ModelVersion,
+    double MinCoverage);

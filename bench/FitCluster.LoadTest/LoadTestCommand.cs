@@ -30,6 +30,7 @@ public static class LoadTestCommand
         var command = new RootCommand("FitCluster load generator: drives POST /v1/rank on a running gateway at a fixed rate or to saturation and reports latency percentiles (HdrHistogram), throughput and errors")
         {
             url, artifact, candidates, k, rate, concurrency, duration, warmup, output, label, requests, seed, connections, timeout, modelVersion,
+            Scale.ScaleCommand.Create(),
         };
         command.Validators.Add(result =>
         {

@@ -9,4 +9,5 @@ namespace FitCluster.LoadTest;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(RankRequestJson))]
 [JsonSerializable(typeof(RankResponseJson))]
+[JsonSerializable(typeof(Scale.RankAnswerJson))]
 public sealed partial class LoadTestJsonContext : JsonSerializerContext;

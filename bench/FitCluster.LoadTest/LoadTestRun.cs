@@ -100,7 +100,7 @@ public static class LoadTestRun
         await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"[load] {settings.Mode} for {settings.Duration.TotalSeconds:0.#} s after {settings.Warmup.TotalSeconds:0.#} s warm-up against {baseUrl}: {requests.Count} requests of {settings.Candidates} candidates, k {settings.K}, model {modelVersion ?? "active"}")).ConfigureAwait(false);
 
-        var generator = new LoadGenerator(client, new Uri(baseUrl + "/v1/rank"), recorder);
+        var generator = new LoadGenerator(client, [new Uri(baseUrl + "/v1/rank")], recorder);
         if (settings.Rate is { } rate)
         {
             var schedule = new FixedRateSchedule(rate, frequency);

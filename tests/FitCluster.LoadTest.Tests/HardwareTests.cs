@@ -22,4 +22,11 @@ public sealed class HardwareTests
     {
         Assert.EndsWith($", {Environment.ProcessorCount} cores", Hardware.Describe(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("AMD EPYC", 2, "2core-amd-epyc")]
+    [InlineData("  Intel(R) Xeon(R) CPU @ 2.20GHz ", 4, "4core-intel-r-xeon-r-cpu-2-20ghz")] // as ./fit's sed names it
+    [InlineData(null, 8, "8core-cpu")]
+    [InlineData("(((", 1, "1core-cpu")]
+    public void Slug_CoresThenTheModelDashed(string? model, int cores, string expected) => Assert.Equal(expected, Hardware.Slug(model, cores));
 }

@@ -30,11 +30,24 @@ public sealed class LoadRecorderTests
         Assert.Equal(60.0, result.Latency.MaxMs, 0.1);
         Assert.Equal([new("503", 2L), new("timeout", 1L)], result.Errors);
         Assert.Equal(2.5 / 3, result.MeanCoverage, 1e-12);
+        Assert.Equal(0.5, result.MinCoverage);
         Assert.Equal(8.0, result.ClusterMsP50, 0.01);
         Assert.Equal(12.0, result.ClusterMsP99, 0.01);    // the warm-up's 99 ms is not counted
         Assert.Equal(10.0, result.GatewayMsP50, 0.01);
         Assert.Equal("fit-v1", result.ModelVersion);
         Assert.True(double.IsNaN(result.SendLagP99Ms));
+    }
+
+    [Fact]
+    public void Result_MinCoverage_CountsEveryAnswerWarmupIncluded()
+    {
+        var recorder = new LoadRecorder(WindowStart, WindowEnd, TicksPerSecond);
+        recorder.RecordSuccess(1_000_000, 1_010_000, Response(0.75, 1, 1));
+        recorder.RecordSuccess(500_000, 600_000, Response(0.25, 1, 1));          // warm-up: a partial answer still counts
+        recorder.RecordSuccess(2_000_000, 2_030_000, Response(1.0, 1, 1));
+
+        Assert.Equal(0.25, recorder.Result().MinCoverage);
+        Assert.True(double.IsNaN(new LoadRecorder(WindowStart, WindowEnd, TicksPerSecond).Result().MinCoverage));
     }
 
     [Fact]

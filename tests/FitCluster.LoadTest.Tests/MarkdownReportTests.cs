@@ -49,7 +49,7 @@ public sealed class MarkdownReportTests
         var empty = LatencySummary.FromMicroseconds(new LongHistogram(1, LoadRecorder.HighestMicroseconds, 3));
         var report = Report(empty) with
         {
-            Result = new LoadResult(0, 0, 0, double.NaN, empty, [], double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, null),
+            Result = new LoadResult(0, 0, 0, double.NaN, empty, [], double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, null, double.NaN),
         };
 
         Assert.Contains("| rate 100/s | – | 2000 | 10 | 0.0 | 0 | – | – | – | – | – | – | none | – | – | – | – | – |", MarkdownReport.Row(report), StringComparison.Ordinal);
@@ -105,5 +105,5 @@ public sealed class MarkdownReportTests
         "rate 100/s",
         2000,
         10,
-        new LoadResult(10, latency.Count, 5, 99.5, latency, [new("503", 4), new("timeout", 1)], 1.0, 3.25, 7.5, 4.5, 0.12, "fit-v1"));
+        new LoadResult(10, latency.Count, 5, 99.5, latency, [new("503", 4), new("timeout", 1)], 1.0, 3.25, 7.5, 4.5, 0.12, "fit-v1", 1.0));
 }

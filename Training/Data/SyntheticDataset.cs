@@ -1,29 +1,46 @@
 namespace FitCluster.Training.Data;
 
 /// <summary>
-/// A built-in, fully SYNTHETIC dataset with the shape of MovieLens-1M and a planted structure that a model can learn;
-/// for tests, demos and machines without the real data. It is not MovieLens and says nothing about real users.
+/// A built-in, fully SYNTHETIC dataset with the shape of MovieLens-1M and a documented generative story in which what a
+/// user does next depends on how the item relates to the user's history in the same cluster: the situation that
+/// target-aware early interaction (FIT's Meta Query Module + DIN attention) exists for. For tests, demos and machines
+/// without the real data; it is not MovieLens and says nothing about real users.
 /// </summary>
 /// <remarks>
 /// <para>Shape: user fields <c>user_id</c>, <c>gender</c> (2 values), <c>age</c> (7), <c>occupation</c> (21),
-/// <c>zip_prefix</c> (10); item fields <c>genres</c> (1–3 per item, multi-valued) and <c>year</c> (20 release years);
+/// <c>zip_prefix</c> (10); item fields <c>genres</c> (2 values per item) and <c>year</c> (20 release years);
 /// <see cref="InteractionLog.SequenceItemFields"/> = <c>["genres"]</c>. No user has the same item twice.</para>
-/// <para>Planted structure:</para>
-/// <list type="bullet">
-/// <item>Every item belongs to one of <see cref="SyntheticDatasetOptions.ClusterCount"/> latent clusters (dealt round-robin
-/// over a shuffled catalogue). Each cluster has a primary genre (the item's first genre with probability 0.9), a
-/// secondary one (each extra genre with probability 0.5) and a typical release year (±3), so item features reveal the
-/// cluster.</item>
-/// <item>Within a cluster, popularity follows Zipf (weight 1/rank), so a few items dominate each cluster.</item>
-/// <item>Each user has a preference distribution over clusters: a small random floor (up to 0.03), a favourite cluster
-/// (+1.0) and a second one (+0.4). For 80% of users the favourite is a function of (gender, age), so user features
-/// carry signal.</item>
-/// <item>Sequences drift: with probability 0.5 the next behaviour's cluster is that of one of the last 3 behaviours,
-/// otherwise it is drawn from the user's preference; the item is then drawn by Zipf within the cluster.</item>
+/// <para>Generative story (C = <see cref="SyntheticDatasetOptions.ClusterCount"/>, M =
+/// <see cref="SyntheticDatasetOptions.FacetCount"/>):</para>
+/// <list type="number">
+/// <item><b>Items.</b> Every item is one (cluster, facet) cell of C × M, dealt round-robin over a shuffled catalogue.
+/// Its <c>genres</c> are exactly its cluster's genre (value 1..C) and its facet's tag (value C+1..C+M). Facet tags are
+/// shared by all clusters (facet 2 of cluster 0 and facet 2 of cluster 5 have the same tag), so a tag means something
+/// only together with the cluster. <c>year</c> is the cluster's typical release year ±3. Inside a cell, popularity
+/// follows Zipf (weight 1/rank).</item>
+/// <item><b>Users.</b> Each user is interested in 2–4 distinct clusters
+/// (<see cref="SyntheticDatasetOptions.MinInterestsPerUser"/>..<see cref="SyntheticDatasetOptions.MaxInterestsPerUser"/>),
+/// with weights 1 for the first and uniform in [0.3, 1) for the others. For 80% of users the first cluster is a
+/// function of (gender, age), so user features carry signal.</item>
+/// <item><b>Which cluster next.</b> With probability 0.5 the cluster of one of the user's last 3 behaviours; otherwise,
+/// with probability 0.05 any cluster (exploration), else one of the user's interests by weight.</item>
+/// <item><b>Which facet next: the part that depends on the history.</b> If the user has a behaviour in that cluster
+/// already, the facet of the <em>latest</em> one is kept with probability
+/// <see cref="SyntheticDatasetOptions.FacetStayProbability"/> (0.85); otherwise (or on a first visit) a facet is drawn
+/// uniformly. So within a cluster a user follows one facet at a time and now and then moves on to another.</item>
+/// <item><b>Which item.</b> By Zipf inside the chosen cell, never one the user already has (after 16 draws, the first
+/// unseen item of the cluster's cells, then of the catalogue).</item>
 /// </list>
-/// <para>So both the user features and the recent history predict the next item's cluster, and a uniformly drawn
-/// negative usually comes from a cluster the user prefers less. Deterministic for a given
-/// <see cref="SyntheticDatasetOptions.Seed"/> (one <see cref="Random"/>, no shared state, so also thread-safe); the defaults generate in about 15 ms.</para>
+/// <para>What this rewards. Under the paper's protocol the positive is the next behaviour and the negative a uniformly
+/// drawn item the user never had, so a model wins by telling which cluster the user engages with (the cluster counts of
+/// the history and the user features show that) and — the part the story is built around — which facet the user
+/// follows <em>in the target's cluster</em>: the facet of the same-cluster behaviours in the history, not the facets of
+/// the whole history. An average-pooled history (Two-Tower, FIT eq. 18) holds the clusters and the facets as two bags
+/// and loses which facet goes with which cluster, so a user with (A, x) and (B, y) looks like one with (A, y) and
+/// (B, x); attention over the behaviours conditioned on the target's meta query (FIT, eq. 19) can pool the target's own
+/// cluster. The story is deliberately chosen to show that difference; it says nothing about whether real data has it.</para>
+/// <para>Deterministic for a given <see cref="SyntheticDatasetOptions"/> (one <see cref="Random"/> seeded by
+/// <see cref="SyntheticDatasetOptions.Seed"/>, no shared state, so also thread-safe).</para>
 /// </remarks>
 public static class SyntheticDataset
 {
@@ -36,14 +53,11 @@ public static class SyntheticDataset
     private const int ZipPrefixCount = 10;
     private const int YearCount = 20;
     private const int YearSpread = 3;
-    private const int MaxGenresPerItem = 3;
-    private const double PrimaryGenreProbability = 0.9;
-    private const double SecondaryGenreProbability = 0.5;
+    private const int GenresPerItem = 2;
     private const double MaleProbability = 0.7;
-    private const double PreferenceFloor = 0.03;
-    private const double FavouriteWeight = 1.0;
-    private const double SecondFavouriteWeight = 0.4;
     private const double DemographicFavouriteProbability = 0.8;
+    private const double MinSecondaryInterestWeight = 0.3;
+    private const double ExploreProbability = 0.05;
     private const double HistoryDriftProbability = 0.5;
     private const int RecentWindow = 3;
     private const int DrawAttempts = 16;
@@ -52,7 +66,7 @@ public static class SyntheticDataset
     private static ReadOnlySpan<double> AgeCumulativeShare => [0.04, 0.22, 0.57, 0.77, 0.86, 0.94, 1.0];
 
     /// <summary>Generates the dataset described by <paramref name="options"/>.</summary>
-    /// <param name="options">Sizes and seed.</param>
+    /// <param name="options">Sizes, story parameters and seed.</param>
     /// <returns>The interaction log named <c>synthetic</c>.</returns>
     /// <exception cref="ArgumentException">The options are inconsistent (every problem is listed).</exception>
     public static InteractionLog Generate(SyntheticDatasetOptions options)
@@ -104,14 +118,31 @@ public static class SyntheticDataset
                 $"ItemCount ({options.ItemCount}) must exceed MaxBehavioursPerUser ({options.MaxBehavioursPerUser}) so every user leaves a negative.");
         }
 
-        if (options.ClusterCount < 1 || options.ClusterCount > options.ItemCount)
+        if (options.ClusterCount < 1)
         {
-            failures.Add($"ClusterCount must be in 1..ItemCount (got {options.ClusterCount}).");
+            failures.Add($"ClusterCount must be at least 1 (got {options.ClusterCount}).");
         }
 
-        if (options.GenreCount < MaxGenresPerItem)
+        if (options.FacetCount < 1)
         {
-            failures.Add($"GenreCount must be at least {MaxGenresPerItem} (got {options.GenreCount}).");
+            failures.Add($"FacetCount must be at least 1 (got {options.FacetCount}).");
+        }
+
+        if (options.ClusterCount >= 1 && options.FacetCount >= 1 && (long)options.ClusterCount * options.FacetCount > options.ItemCount)
+        {
+            failures.Add(
+                $"ClusterCount × FacetCount ({(long)options.ClusterCount * options.FacetCount}) must not exceed ItemCount ({options.ItemCount}) so every (cluster, facet) cell has an item.");
+        }
+
+        if (options.MinInterestsPerUser < 1 || options.MinInterestsPerUser > options.MaxInterestsPerUser || options.MaxInterestsPerUser > options.ClusterCount)
+        {
+            failures.Add(
+                $"Interests per user must satisfy 1 ≤ MinInterestsPerUser ({options.MinInterestsPerUser}) ≤ MaxInterestsPerUser ({options.MaxInterestsPerUser}) ≤ ClusterCount ({options.ClusterCount}).");
+        }
+
+        if (!(options.FacetStayProbability >= 0 && options.FacetStayProbability <= 1))
+        {
+            failures.Add($"FacetStayProbability must be in [0, 1] (got {options.FacetStayProbability}).");
         }
 
         if (failures.Count > 0)
@@ -126,49 +157,40 @@ public static class SyntheticDataset
     {
         var itemCount = options.ItemCount;
         var clusterCount = options.ClusterCount;
-        var genreCount = options.GenreCount;
+        var facetCount = options.FacetCount;
+        var cellCount = clusterCount * facetCount;
 
-        var genreOrder = Sequence(genreCount);
-        rng.Shuffle(genreOrder);
-        var primaryGenre = new int[clusterCount];
-        var secondaryGenre = new int[clusterCount];
         var baseYear = new int[clusterCount];
         for (var k = 0; k < clusterCount; k++)
         {
-            // Secondary genres come from the genres no cluster has as primary, when there are any.
-            primaryGenre[k] = genreOrder[k % genreCount] + 1;
-            secondaryGenre[k] = genreCount > clusterCount
-                ? genreOrder[clusterCount + (k % (genreCount - clusterCount))] + 1
-                : genreOrder[(k + 1) % genreCount] + 1;
-
             baseYear[k] = rng.Next(YearCount);
         }
 
-        // Deal a shuffled catalogue round-robin: cluster sizes differ by at most one, and the deal order is the
-        // popularity rank inside the cluster, so popular items are spread over the item indices.
+        // Deal a shuffled catalogue round-robin over the cells: cell sizes differ by at most one, and the deal order is
+        // the popularity rank inside the cell, so popular items are spread over the item indices.
         var shuffled = Sequence(itemCount);
         rng.Shuffle(shuffled);
-        var clusterOf = new int[itemCount + 1];
-        var members = new List<int>[clusterCount];
-        for (var k = 0; k < clusterCount; k++)
+        var cellOf = new int[itemCount + 1];
+        var members = new List<int>[cellCount];
+        for (var c = 0; c < cellCount; c++)
         {
-            members[k] = new List<int>((itemCount / clusterCount) + 1);
+            members[c] = new List<int>((itemCount / cellCount) + 1);
         }
 
         for (var j = 0; j < itemCount; j++)
         {
             var item = shuffled[j] + 1;
-            var cluster = j % clusterCount;
-            clusterOf[item] = cluster;
-            members[cluster].Add(item);
+            var cell = j % cellCount;
+            cellOf[item] = cell;
+            members[cell].Add(item);
         }
 
-        var clusterItems = new int[clusterCount][];
-        var clusterPopularity = new double[clusterCount][];
-        for (var k = 0; k < clusterCount; k++)
+        var cellItems = new int[cellCount][];
+        var cellPopularity = new double[cellCount][];
+        for (var c = 0; c < cellCount; c++)
         {
-            clusterItems[k] = [.. members[k]];
-            var cumulative = new double[clusterItems[k].Length];
+            cellItems[c] = [.. members[c]];
+            var cumulative = new double[cellItems[c].Length];
             var total = 0.0;
             for (var rank = 0; rank < cumulative.Length; rank++)
             {
@@ -176,38 +198,23 @@ public static class SyntheticDataset
                 cumulative[rank] = total;
             }
 
-            clusterPopularity[k] = cumulative;
+            cellPopularity[c] = cumulative;
         }
 
-        var genreValues = new int[(itemCount + 1) * MaxGenresPerItem];
+        var genreValues = new int[(itemCount + 1) * GenresPerItem];
         var yearValues = new int[itemCount + 1];
-        var width = 1;
         for (var item = 1; item <= itemCount; item++)
         {
-            var cluster = clusterOf[item];
-            var row = genreValues.AsSpan(item * MaxGenresPerItem, MaxGenresPerItem);
-            var draw = rng.NextDouble();
-            var count = draw < 0.5 ? 1 : draw < 0.85 ? 2 : 3;
-            row[0] = rng.NextDouble() < PrimaryGenreProbability ? primaryGenre[cluster] : rng.Next(genreCount) + 1;
-            for (var g = 1; g < count; g++)
-            {
-                var genre = rng.NextDouble() < SecondaryGenreProbability ? secondaryGenre[cluster] : rng.Next(genreCount) + 1;
-                while (row[..g].Contains(genre))
-                {
-                    genre = rng.Next(genreCount) + 1;
-                }
-
-                row[g] = genre;
-            }
-
-            row[..count].Sort();
-            width = Math.Max(width, count);
+            var cluster = cellOf[item] / facetCount;
+            var facet = cellOf[item] % facetCount;
+            genreValues[item * GenresPerItem] = cluster + 1;
+            genreValues[(item * GenresPerItem) + 1] = clusterCount + facet + 1;
             yearValues[item] = Math.Clamp(baseYear[cluster] + rng.Next(-YearSpread, YearSpread + 1), 0, YearCount - 1) + 1;
         }
 
-        genres = new CategoricalField("genres", genreCount + 1, width, Narrow(genreValues, MaxGenresPerItem, width));
+        genres = new CategoricalField("genres", clusterCount + facetCount + 1, GenresPerItem, genreValues);
         years = new CategoricalField("year", YearCount + 1, 1, yearValues);
-        return new Catalogue(clusterOf, clusterItems, clusterPopularity);
+        return new Catalogue(facetCount, cellOf, cellItems, cellPopularity);
     }
 
     private static CategoricalField[] GenerateUsers(
@@ -243,6 +250,7 @@ public static class SyntheticDataset
     {
         var userCount = options.UserCount;
         var clusterCount = options.ClusterCount;
+        var facetCount = options.FacetCount;
         var lengths = new int[userCount];
         var offsets = new int[userCount + 1];
         for (var u = 0; u < userCount; u++)
@@ -252,45 +260,53 @@ public static class SyntheticDataset
         }
 
         var items = new int[offsets[userCount]];
-        var preference = new double[clusterCount];
+        var interests = new int[options.MaxInterestsPerUser];
+        var interestWeights = new double[options.MaxInterestsPerUser];
+        var latestFacet = new int[clusterCount];
         var seen = new int[options.ItemCount + 1]; // stamped with user index + 1
         for (var u = 0; u < userCount; u++)
         {
-            var total = 0.0;
-            for (var k = 0; k < clusterCount; k++)
-            {
-                preference[k] = PreferenceFloor * rng.NextDouble();
-            }
-
+            var interestCount = rng.Next(options.MinInterestsPerUser, options.MaxInterestsPerUser + 1);
             var demographicCluster = (((gender[u] - 1) * AgeCount) + (age[u] - 1)) % clusterCount;
-            var favourite = rng.NextDouble() < DemographicFavouriteProbability ? demographicCluster : rng.Next(clusterCount);
-            preference[favourite] += FavouriteWeight;
-            preference[rng.Next(clusterCount)] += SecondFavouriteWeight;
-            for (var k = 0; k < clusterCount; k++)
+            interests[0] = rng.NextDouble() < DemographicFavouriteProbability ? demographicCluster : rng.Next(clusterCount);
+            var total = interestWeights[0] = 1.0;
+            for (var i = 1; i < interestCount; i++)
             {
-                total += preference[k];
-                preference[k] = total;
+                int cluster;
+                do
+                {
+                    cluster = rng.Next(clusterCount);
+                }
+                while (interests.AsSpan(0, i).Contains(cluster));
+
+                interests[i] = cluster;
+                total += MinSecondaryInterestWeight + ((1 - MinSecondaryInterestWeight) * rng.NextDouble());
+                interestWeights[i] = total;
             }
 
+            Array.Fill(latestFacet, -1);
             var sequence = items.AsSpan(offsets[u], lengths[u]);
             var stamp = u + 1;
             for (var t = 0; t < sequence.Length; t++)
             {
-                var item = 0;
-                for (var attempt = 0; attempt < DrawAttempts && item == 0; attempt++)
+                var cluster = t > 0 && rng.NextDouble() < HistoryDriftProbability
+                    ? catalogue.ClusterOf(sequence[t - 1 - rng.Next(Math.Min(t, RecentWindow))])
+                    : rng.NextDouble() < ExploreProbability
+                        ? rng.Next(clusterCount)
+                        : interests[SampleIndex(interestWeights.AsSpan(0, interestCount), rng.NextDouble() * total)];
+
+                // The history-dependent step: the facet of the latest behaviour in this cluster, usually.
+                var facet = latestFacet[cluster] >= 0 && rng.NextDouble() < options.FacetStayProbability
+                    ? latestFacet[cluster]
+                    : rng.Next(facetCount);
+
+                var item = DrawUnseen(catalogue, (cluster * facetCount) + facet, rng, seen, stamp);
+                for (var f = 1; f < facetCount && item == 0; f++)
                 {
-                    var cluster = t > 0 && rng.NextDouble() < HistoryDriftProbability
-                        ? catalogue.ClusterOf[sequence[t - 1 - rng.Next(Math.Min(t, RecentWindow))]]
-                        : SampleIndex(preference, rng.NextDouble() * total);
-                    var popularity = catalogue.ClusterPopularity[cluster];
-                    var candidate = catalogue.ClusterItems[cluster][SampleIndex(popularity, rng.NextDouble() * popularity[^1])];
-                    if (seen[candidate] != stamp)
-                    {
-                        item = candidate;
-                    }
+                    item = FirstUnseen(catalogue.CellItems[(cluster * facetCount) + ((facet + f) % facetCount)], seen, stamp);
                 }
 
-                // Rare: the draws kept hitting items the user already has; take the next unseen item instead.
+                // Rare: every item of the cluster is taken; take the next unseen item of the catalogue instead.
                 for (var candidate = rng.Next(options.ItemCount) + 1; item == 0; candidate = (candidate % options.ItemCount) + 1)
                 {
                     if (seen[candidate] != stamp)
@@ -301,10 +317,41 @@ public static class SyntheticDataset
 
                 seen[item] = stamp;
                 sequence[t] = item;
+                latestFacet[catalogue.ClusterOf(item)] = catalogue.FacetOf(item);
             }
         }
 
         return (offsets, items);
+    }
+
+    /// <summary>Up to <see cref="DrawAttempts"/> Zipf draws inside the cell, then its first unseen item; 0 when all are seen.</summary>
+    private static int DrawUnseen(Catalogue catalogue, int cell, Random rng, int[] seen, int stamp)
+    {
+        var members = catalogue.CellItems[cell];
+        var popularity = catalogue.CellPopularity[cell];
+        for (var attempt = 0; attempt < DrawAttempts; attempt++)
+        {
+            var candidate = members[SampleIndex(popularity, rng.NextDouble() * popularity[^1])];
+            if (seen[candidate] != stamp)
+            {
+                return candidate;
+            }
+        }
+
+        return FirstUnseen(members, seen, stamp);
+    }
+
+    private static int FirstUnseen(int[] members, int[] seen, int stamp)
+    {
+        foreach (var candidate in members)
+        {
+            if (seen[candidate] != stamp)
+            {
+                return candidate;
+            }
+        }
+
+        return 0;
     }
 
     /// <summary>First index whose cumulative weight exceeds <paramref name="target"/> (weights given as running sums).</summary>
@@ -339,23 +386,11 @@ public static class SyntheticDataset
         return values;
     }
 
-    private static int[] Narrow(int[] values, int fromWidth, int toWidth)
+    /// <summary>The (cluster, facet) cell of every item, and each cell's items by popularity rank with running Zipf weights.</summary>
+    private sealed record Catalogue(int FacetCount, int[] CellOf, int[][] CellItems, double[][] CellPopularity)
     {
-        if (fromWidth == toWidth)
-        {
-            return values;
-        }
+        public int ClusterOf(int item) => CellOf[item] / FacetCount;
 
-        var rows = values.Length / fromWidth;
-        var narrowed = new int[rows * toWidth];
-        for (var r = 0; r < rows; r++)
-        {
-            values.AsSpan(r * fromWidth, toWidth).CopyTo(narrowed.AsSpan(r * toWidth, toWidth));
-        }
-
-        return narrowed;
+        public int FacetOf(int item) => CellOf[item] % FacetCount;
     }
-
-    /// <summary>Latent cluster of every item, and each cluster's items by popularity rank with running Zipf weights.</summary>
-    private sealed record Catalogue(int[] ClusterOf, int[][] ClusterItems, double[][] ClusterPopularity);
 }

@@ -1,6 +1,6 @@
 namespace FitCluster.Training.Data;
 
-/// <summary>Size and seed of the built-in <see cref="SyntheticDataset"/>.</summary>
+/// <summary>Size, generative-story parameters and seed of the built-in <see cref="SyntheticDataset"/>.</summary>
 public sealed record SyntheticDatasetOptions
 {
     /// <summary>Default <see cref="UserCount"/>.</summary>
@@ -16,10 +16,19 @@ public sealed record SyntheticDatasetOptions
     public const int DefaultMaxBehavioursPerUser = 80;
 
     /// <summary>Default <see cref="ClusterCount"/>.</summary>
-    public const int DefaultClusterCount = 8;
+    public const int DefaultClusterCount = 10;
 
-    /// <summary>Default <see cref="GenreCount"/>.</summary>
-    public const int DefaultGenreCount = 12;
+    /// <summary>Default <see cref="FacetCount"/>.</summary>
+    public const int DefaultFacetCount = 6;
+
+    /// <summary>Default <see cref="MinInterestsPerUser"/>.</summary>
+    public const int DefaultMinInterestsPerUser = 2;
+
+    /// <summary>Default <see cref="MaxInterestsPerUser"/>.</summary>
+    public const int DefaultMaxInterestsPerUser = 4;
+
+    /// <summary>Default <see cref="FacetStayProbability"/>.</summary>
+    public const double DefaultFacetStayProbability = 0.85;
 
     /// <summary>Default <see cref="Seed"/>.</summary>
     public const int DefaultSeed = 7;
@@ -27,7 +36,8 @@ public sealed record SyntheticDatasetOptions
     /// <summary>Number of users. Default 2000; at least 1.</summary>
     public int UserCount { get; init; } = DefaultUserCount;
 
-    /// <summary>Number of items (item indices 1..ItemCount). Default 1000; greater than <see cref="MaxBehavioursPerUser"/>.</summary>
+    /// <summary>Number of items (item indices 1..ItemCount). Default 1000; greater than <see cref="MaxBehavioursPerUser"/>
+    /// and at least <see cref="ClusterCount"/> × <see cref="FacetCount"/> (every (cluster, facet) cell has an item).</summary>
     public int ItemCount { get; init; } = DefaultItemCount;
 
     /// <summary>Fewest behaviours of a user (inclusive). Default 20; at least 2.</summary>
@@ -36,11 +46,26 @@ public sealed record SyntheticDatasetOptions
     /// <summary>Most behaviours of a user (inclusive). Default 80; at least <see cref="MinBehavioursPerUser"/>.</summary>
     public int MaxBehavioursPerUser { get; init; } = DefaultMaxBehavioursPerUser;
 
-    /// <summary>Number of latent item clusters (the planted structure). Default 8; 1..ItemCount.</summary>
+    /// <summary>Number of latent item clusters (topics; genre values 1..ClusterCount). Default 10; at least 1.</summary>
     public int ClusterCount { get; init; } = DefaultClusterCount;
 
-    /// <summary>Number of genres (item field <c>genres</c>). Default 12; at least 3.</summary>
-    public int GenreCount { get; init; } = DefaultGenreCount;
+    /// <summary>
+    /// Number of facets, shared by every cluster (genre values ClusterCount+1..ClusterCount+FacetCount): an item is one
+    /// (cluster, facet) cell. Default 6; at least 1.
+    /// </summary>
+    public int FacetCount { get; init; } = DefaultFacetCount;
+
+    /// <summary>Fewest distinct clusters a user is interested in (inclusive). Default 2; in 1..ClusterCount.</summary>
+    public int MinInterestsPerUser { get; init; } = DefaultMinInterestsPerUser;
+
+    /// <summary>Most distinct clusters a user is interested in (inclusive). Default 4; in MinInterestsPerUser..ClusterCount.</summary>
+    public int MaxInterestsPerUser { get; init; } = DefaultMaxInterestsPerUser;
+
+    /// <summary>
+    /// Probability that a behaviour in a cluster the user has visited before keeps the facet of the user's latest
+    /// behaviour in that cluster (otherwise the facet is drawn afresh, uniformly). Default 0.85; in [0, 1].
+    /// </summary>
+    public double FacetStayProbability { get; init; } = DefaultFacetStayProbability;
 
     /// <summary>Seed of the generator; the same options always give the same dataset. Default 7.</summary>
     public int Seed { get; init; } = DefaultSeed;

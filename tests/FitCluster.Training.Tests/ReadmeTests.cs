@@ -78,10 +78,14 @@ public sealed partial class ReadmeTests : IDisposable
             .Invoke(new InvocationConfiguration { Output = output });
         Assert.Equal(0, exit);
         Assert.True(File.Exists(Path.Combine(_temp.Path, "two-tower", "metrics.json")));
-        Assert.True(File.Exists(Path.Combine(_temp.Path, "fit", "metrics.json")));
-        Assert.True(File.Exists(Path.Combine(_temp.Path, "artifacts", "fit", "manifest.json")));
+        Assert.True(File.Exists(Path.Combine(_temp.Path, "fit-no-lss", "metrics.json")));
+        Assert.True(File.Exists(Path.Combine(_temp.Path, "artifacts", "fit-no-lss", "manifest.json")));
         Assert.True(File.Exists(Path.Combine(_temp.Path, "artifacts", "two-tower", "manifest.json")));
         Assert.Contains("ranked in-process", output.ToString(), StringComparison.Ordinal);
+
+        // The verdict names one of the two models and states both test AUCs, whichever wins on this tiny slice.
+        var verdict = output.ToString().Split('\n').Single(line => line.StartsWith("Recommended: ", StringComparison.Ordinal));
+        Assert.Matches(@"^Recommended: (fit-no-lss \(FIT\)|two-tower): test AUC fit-no-lss 0\.\d{4} vs two-tower 0\.\d{4}, difference ", verdict);
     }
 
     [GeneratedRegex("```bash\\n(.*?)```", RegexOptions.Singleline)]

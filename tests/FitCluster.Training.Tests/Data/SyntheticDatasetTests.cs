@@ -6,6 +6,8 @@ namespace FitCluster.Training.Tests.Data;
 
 public sealed class SyntheticDatasetTests
 {
+    private const int Clusters = 10;
+    private const int Facets = 6;
     private static readonly Lazy<InteractionLog> s_defaults = new(() => SyntheticDataset.Generate(new SyntheticDatasetOptions()));
 
     [Fact]
@@ -57,8 +59,8 @@ public sealed class SyntheticDatasetTests
         }
 
         var genres = log.ItemFields[0];
-        Assert.Equal(13, genres.VocabSize);
-        Assert.Equal(3, genres.Width);
+        Assert.Equal(17, genres.VocabSize); // 10 cluster genres + 6 facet tags + padding
+        Assert.Equal(2, genres.Width);
         var year = log.ItemFields[1];
         Assert.Equal(1, year.Width);
         foreach (var field in log.ItemFields)
@@ -68,15 +70,19 @@ public sealed class SyntheticDatasetTests
             Assert.All(field.Values, v => Assert.InRange(v, 0, field.VocabSize - 1));
         }
 
+        // Every item is one (cluster, facet) cell: genres = [cluster genre 1..10, facet tag 11..16]; the 60 cells
+        // share the 1,000 items evenly (16 or 17 each).
+        var cellSizes = new int[Clusters, Facets];
         for (var item = 1; item < log.ItemVocabSize; item++)
         {
             var row = genres.Values.AsSpan(item * genres.Width, genres.Width);
-            var count = row.Length - row.Count(0);
-            Assert.InRange(count, 1, 3);
-            Assert.True(row[count..].IndexOfAnyExcept(0) < 0, $"item {item}: genres are not left-aligned");
-            Assert.Equal(count, row[..count].ToArray().Distinct().Count());
+            Assert.InRange(row[0], 1, Clusters);
+            Assert.InRange(row[1], Clusters + 1, Clusters + Facets);
             Assert.InRange(year.Values[item], 1, year.VocabSize - 1);
+            cellSizes[row[0] - 1, row[1] - Clusters - 1]++;
         }
+
+        Assert.All(cellSizes.Cast<int>(), size => Assert.InRange(size, 16, 17));
     }
 
     [Fact]
@@ -176,7 +182,9 @@ public sealed class SyntheticDatasetTests
             MinBehavioursPerUser = 11,
             MaxBehavioursPerUser = 11,
             ClusterCount = 1,
-            GenreCount = 3,
+            FacetCount = 3,
+            MinInterestsPerUser = 1,
+            MaxInterestsPerUser = 1,
         };
 
         var log = SyntheticDataset.Generate(options);
@@ -193,14 +201,179 @@ public sealed class SyntheticDatasetTests
     [Fact]
     public void Generate_InvalidOptions_ThrowsListingEveryProblem()
     {
-        var options = new SyntheticDatasetOptions { UserCount = 0, ItemCount = 50, MaxBehavioursPerUser = 60, GenreCount = 2 };
+        var options = new SyntheticDatasetOptions
+        {
+            UserCount = 0,
+            ItemCount = 50,
+            MaxBehavioursPerUser = 60,
+            FacetCount = 0,
+            MaxInterestsPerUser = 11,
+            FacetStayProbability = 1.5,
+        };
 
         var error = Assert.Throws<ArgumentException>(() => SyntheticDataset.Generate(options));
 
         Assert.Contains("UserCount", error.Message, StringComparison.Ordinal);
-        Assert.Contains("ItemCount", error.Message, StringComparison.Ordinal);
-        Assert.Contains("GenreCount", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ItemCount (50) must exceed", error.Message, StringComparison.Ordinal);
+        Assert.Contains("FacetCount must be at least 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxInterestsPerUser (11)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("FacetStayProbability", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Generate_MoreCellsThanItems_Throws()
+    {
+        var options = new SyntheticDatasetOptions { ItemCount = 100, MaxBehavioursPerUser = 30, ClusterCount = 10, FacetCount = 11 };
+
+        var error = Assert.Throws<ArgumentException>(() => SyntheticDataset.Generate(options));
+
+        Assert.Contains("ClusterCount × FacetCount (110) must not exceed ItemCount (100)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Generate_Defaults_NextFacetFollowsTheLatestBehaviourOfTheSameCluster()
+    {
+        // The story's history-dependent step, read back from the features alone: where the user has an earlier
+        // behaviour in the item's cluster, the item usually has that behaviour's facet (0.85 + 0.15 / 6 ≈ 0.875, a bit
+        // less where a cell ran out of unseen items); the latest behaviour of another cluster says little (≈ 1/6 plus
+        // what the user's own habits add).
+        var (sameCluster, otherCluster) = FacetAgreement(s_defaults.Value);
+
+        Assert.InRange(sameCluster, 0.80, 0.90);
+        Assert.InRange(otherCluster, 0.10, 0.35);
+    }
+
+    [Theory]
+    [InlineData(0.0, 0.12, 0.22)] // facets drawn afresh every time: agreement by chance, 1/6
+    [InlineData(1.0, 0.95, 1.0)] // facets never change, except where a cell runs out of unseen items
+    public void Generate_FacetStayProbability_SetsHowOftenTheSameClusterFacetRepeats(double stay, double low, double high)
+    {
+        var log = SyntheticDataset.Generate(new SyntheticDatasetOptions { UserCount = 500, FacetStayProbability = stay });
+
+        var (sameCluster, _) = FacetAgreement(log);
+
+        Assert.InRange(sameCluster, low, high);
+    }
+
+    [Fact]
+    public void Generate_Defaults_UsersHaveSeveralInterests()
+    {
+        // Multi-modal users: most have at least two clusters that each hold a fifth or more of their behaviours.
+        var log = s_defaults.Value;
+        var genres = log.ItemFields[0];
+        var perCluster = new int[Clusters];
+        var multiModal = 0;
+        for (var u = 0; u < log.UserCount; u++)
+        {
+            Array.Clear(perCluster);
+            var count = log.BehaviourCount(u);
+            foreach (var item in log.BehaviourItems.AsSpan(log.BehaviourOffsets[u], count))
+            {
+                perCluster[ClusterOf(genres, item)]++;
+            }
+
+            multiModal += perCluster.Count(n => n >= 0.2 * count) >= 2 ? 1 : 0;
+        }
+
+        var share = (double)multiModal / log.UserCount;
+        Assert.True(share > 0.7, $"only {share:P1} of users have two or more clusters with ≥ 20% of their behaviours");
+    }
+
+    [Fact]
+    public void Generate_Defaults_SameClusterFacetsRankTheTestPositiveAboveWhatAveragedHistorySees()
+    {
+        // What the data rewards, torch-free, on the test pairs (the users' last behaviour against a never-seen item).
+        // Both scorers estimate P(cluster) from the history's cluster counts; "bag" estimates P(facet) from the facet
+        // counts of the whole history (all an average of the history keeps), "bound" from the facet counts of the
+        // behaviours in the target's cluster (what attention conditioned on the target's cluster can pool).
+        var log = s_defaults.Value;
+        var test = SampleBuilder.Build(log, new SampleBuilderOptions()).Test;
+        var genres = log.ItemFields[0];
+        var clusterCounts = new double[Clusters];
+        var facetCounts = new double[Facets];
+        var cellCounts = new double[Clusters, Facets];
+        var (bagWins, boundWins) = (0.0, 0.0);
+        for (var i = 0; i < test.Count; i += 2)
+        {
+            Array.Clear(clusterCounts);
+            Array.Clear(facetCounts);
+            Array.Clear(cellCounts);
+            var user = test.User[i];
+            var history = test.Position[i] - log.BehaviourOffsets[user];
+            foreach (var item in log.BehaviourItems.AsSpan(log.BehaviourOffsets[user], history))
+            {
+                clusterCounts[ClusterOf(genres, item)]++;
+                facetCounts[FacetOf(genres, item)]++;
+                cellCounts[ClusterOf(genres, item), FacetOf(genres, item)]++;
+            }
+
+            double Cluster(int item) => (clusterCounts[ClusterOf(genres, item)] + 1) / (history + Clusters);
+            double Bag(int item) => Cluster(item) * (facetCounts[FacetOf(genres, item)] + 1) / (history + Facets);
+            double Bound(int item) =>
+                Cluster(item) * (cellCounts[ClusterOf(genres, item), FacetOf(genres, item)] + 1) / (clusterCounts[ClusterOf(genres, item)] + Facets);
+
+            var (positive, negative) = (test.Item[i], test.Item[i + 1]);
+            bagWins += Win(Bag(positive), Bag(negative));
+            boundWins += Win(Bound(positive), Bound(negative));
+        }
+
+        var pairs = test.Count / 2;
+        var (bag, bound) = (bagWins / pairs, boundWins / pairs);
+        Assert.True(bag > 0.7, $"the bag-of-history scorer should still rank well (clusters carry signal), got {bag:P1}");
+        Assert.True(bound - bag > 0.04, $"same-cluster facets should rank clearly better than the bag of facets: bound {bound:P1}, bag {bag:P1}");
+    }
+
+    /// <summary>
+    /// Over every behaviour after a user's first: how often its facet equals that of the latest earlier behaviour of
+    /// the same cluster, and how often that of the latest earlier behaviour of another cluster (each where there is one).
+    /// </summary>
+    private static (double SameCluster, double OtherCluster) FacetAgreement(InteractionLog log)
+    {
+        var genres = log.ItemFields[0];
+        var (same, sameCount, other, otherCount) = (0, 0, 0, 0);
+        for (var u = 0; u < log.UserCount; u++)
+        {
+            var sequence = log.BehaviourItems.AsSpan(log.BehaviourOffsets[u], log.BehaviourCount(u));
+            for (var t = 1; t < sequence.Length; t++)
+            {
+                var cluster = ClusterOf(genres, sequence[t]);
+                var facet = FacetOf(genres, sequence[t]);
+                int? sameFacet = null;
+                int? otherFacet = null;
+                for (var p = t - 1; p >= 0 && (sameFacet is null || otherFacet is null); p--)
+                {
+                    if (ClusterOf(genres, sequence[p]) == cluster)
+                    {
+                        sameFacet ??= FacetOf(genres, sequence[p]);
+                    }
+                    else
+                    {
+                        otherFacet ??= FacetOf(genres, sequence[p]);
+                    }
+                }
+
+                if (sameFacet is { } s)
+                {
+                    sameCount++;
+                    same += s == facet ? 1 : 0;
+                }
+
+                if (otherFacet is { } o)
+                {
+                    otherCount++;
+                    other += o == facet ? 1 : 0;
+                }
+            }
+        }
+
+        return ((double)same / sameCount, (double)other / otherCount);
+    }
+
+    // The story's encoding of genres, written out here (not taken from the generator): value 1..10 is the cluster,
+    // 11..16 the facet, in that order.
+    private static int ClusterOf(CategoricalField genres, int item) => genres.Values[item * genres.Width] - 1;
+
+    private static int FacetOf(CategoricalField genres, int item) => genres.Values[(item * genres.Width) + 1] - Clusters - 1;
 
     private static int[] GenresOf(CategoricalField genres, int item)
     {

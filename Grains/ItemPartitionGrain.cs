@@ -4,6 +4,7 @@ using FitCluster.Model.Catalog;
 using FitCluster.Model.Ranking;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
 using Orleans.Storage;
 
 namespace FitCluster.Grains;
@@ -22,11 +23,14 @@ namespace FitCluster.Grains;
 /// only after its segment is stored, and a failed store deactivates the partition (the next activation reads what the
 /// storage holds). This works on every provider the silo offers (files, Redis, Azure Blob; Azure Table's 1 MB entity
 /// limit caps a base at a few thousand items: use blobs for item catalogs).</para>
+/// <para><b>Group commit.</b> Writes that arrive while a segment is being stored wait and go together into the next
+/// segment, so concurrent batches share one storage write per partition.</para>
 /// <para><b>Push.</b> Shard activations subscribe at activation and every <see cref="RankingOptions.ItemCatchUpInterval"/>
 /// with the last sequence number they hold; a write is pushed to every subscriber whose shard owns some of its items
 /// before it is acknowledged, so an acknowledged item is rankable by every served version. A subscriber that fails a
 /// push is dropped and catches up at its next subscription.</para>
 /// </remarks>
+[Reentrant] // writes are queued and stored by one flush loop (group commit); reads interleave
 public sealed partial class ItemPartitionGrain(ModelStore store, ILogger<ItemPartitionGrain> logger) : Grain, IItemPartitionGrain
 {
     private const string LogState = "items-log";
@@ -37,6 +41,8 @@ public sealed partial class ItemPartitionGrain(ModelStore store, ILogger<ItemPar
     private readonly Dictionary<string, CatalogItem> _items = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Version, int Shard), ItemSubscriber> _subscribers = [];
     private readonly List<(long Segment, string? ETag)> _segments = [];
+    private List<(ImmutableArray<CatalogItem> Changes, TaskCompletionSource<long> Done)> _pending = [];
+    private Task? _flushing;
     private IGrainStorage _storage = null!;
     private long _committed;    // the sequence of the last change stored and applied
     private long _baseUpTo;     // the last segment the base record covers
@@ -90,22 +96,71 @@ public sealed partial class ItemPartitionGrain(ModelStore store, ILogger<ItemPar
     }
 
     /// <inheritdoc />
-    public async Task<long> WriteAsync(ImmutableArray<CatalogItem> changes, CancellationToken cancellationToken = default)
+    public Task<long> WriteAsync(ImmutableArray<CatalogItem> changes, CancellationToken cancellationToken = default)
     {
         if (changes.IsDefaultOrEmpty)
         {
-            return _committed;
+            return Task.FromResult(_committed);
         }
 
-        var sequence = _committed;
-        var stamped = ImmutableArray.CreateBuilder<CatalogItem>(changes.Length);
         foreach (var change in changes)
         {
             if (PartitionOf(change.Id) != _partition)
             {
                 throw new ArgumentException($"Item '{change.Id}' belongs to partition {PartitionOf(change.Id)}, not {_partition}.");
             }
+        }
 
+        // Group commit: writes that arrive while a segment is being stored go together into the next one.
+        var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending.Add((changes, done));
+        _flushing ??= FlushAsync();
+        return done.Task;
+    }
+
+    // Stores the pending writes as one segment, applies and pushes them, then answers each; again while writes wait.
+    private async Task FlushAsync()
+    {
+        try
+        {
+            while (_pending.Count > 0)
+            {
+                var group = _pending;
+                _pending = [];
+                long committed;
+                try
+                {
+                    committed = await StoreAsync([.. group.SelectMany(g => g.Changes)]);
+                }
+                catch (Exception e)
+                {
+                    foreach (var (_, done) in group.Concat(_pending))
+                    {
+                        done.TrySetException(e);
+                    }
+
+                    _pending.Clear();
+                    return;
+                }
+
+                foreach (var (_, done) in group)
+                {
+                    done.TrySetResult(committed);
+                }
+            }
+        }
+        finally
+        {
+            _flushing = null;
+        }
+    }
+
+    private async Task<long> StoreAsync(ImmutableArray<CatalogItem> changes)
+    {
+        var sequence = _committed;
+        var stamped = ImmutableArray.CreateBuilder<CatalogItem>(changes.Length);
+        foreach (var change in changes)
+        {
             stamped.Add(change with { Sequence = ++sequence });
         }
 
@@ -131,7 +186,7 @@ public sealed partial class ItemPartitionGrain(ModelStore store, ILogger<ItemPar
             Apply(change);
         }
 
-        await PushAsync(written, cancellationToken);
+        await PushAsync(written, CancellationToken.None);
         if (_segments.Count >= MaxSegments || (_segments.Count >= MinSegmentsToCompact && _changesSinceBase >= _items.Count))
         {
             await CompactAsync();

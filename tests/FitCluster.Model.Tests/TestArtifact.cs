@@ -27,9 +27,10 @@ public static class TestArtifact
 
     /// <summary>Writes a FIT artifact into <paramref name="directory"/> and returns its tensors.</summary>
     /// <remarks><paramref name="tiedPairs"/>: items i and i + <see cref="ItemCount"/>/2 for i below it share heads and query
-    /// index, so every user scores them equally (exact ties: the order rule decides).</remarks>
+    /// index, so every user scores them equally (exact ties: the order rule decides). <paramref name="usedBranches"/>: the
+    /// items' query indices are drawn from the first that many branches only (the others are unused).</remarks>
     public static IReadOnlyDictionary<string, NamedTensor> WriteFit(
-        string directory, int seed = 1, bool half = false, int metaSize = 5, string? version = null, string? createdUtc = null, int tiedPairs = 0)
+        string directory, int seed = 1, bool half = false, int metaSize = 5, string? version = null, string? createdUtc = null, int tiedPairs = 0, int? usedBranches = null)
     {
         var dims = FitDims(metaSize);
         var random = new Random(seed);
@@ -60,7 +61,7 @@ public static class TestArtifact
         var queryIndex = new ushort[ItemCount];
         for (var i = 0; i < queryIndex.Length; i++)
         {
-            queryIndex[i] = (ushort)random.Next(n);
+            queryIndex[i] = (ushort)random.Next(usedBranches ?? n);
         }
 
         var heads = Values(random, ItemCount * dims.ItemHeadSize);

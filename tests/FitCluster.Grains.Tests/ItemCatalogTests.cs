@@ -26,30 +26,16 @@ public sealed class ItemCatalogClusterFixture : IAsyncLifetime
     {
         TestArtifact.WriteFit(FitDirectory, seed: 21);
         TestArtifact.WriteTwoTower(TwoTowerDirectory, seed: 22);
-        var builder = new TestClusterBuilder(2);
-        builder.Properties["Ranking:ArtifactRoot"] = _store.Path;
-        builder.Properties["Ranking:ShardCount"] = "3";
-        builder.Properties["Ranking:DefaultModelVersion"] = "fit-test-1";
-        builder.Properties["Ranking:MaxCandidates"] = "60";
-        builder.AddSiloBuilderConfigurator<Configurator>();
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
+        Cluster = await TestClusters.DeployAsync<MemoryStorageSilo>(2, _store.Path, new Dictionary<string, string>
+        {
+            ["ShardCount"] = "3", ["DefaultModelVersion"] = "fit-test-1", ["MaxCandidates"] = "60",
+        });
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Cluster.StopAllSilosAsync();
-        await Cluster.DisposeAsync();
+        await TestClusters.StopAsync(Cluster);
         _store.Dispose();
-    }
-
-    private sealed class Configurator : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder siloBuilder)
-        {
-            siloBuilder.AddMemoryGrainStorage(RankingServiceCollectionExtensions.StorageName);
-            siloBuilder.Services.AddRanking();
-        }
     }
 }
 

@@ -143,6 +143,28 @@ public sealed class ItemCatalogTests(ItemCatalogClusterFixture fixture) : IClass
         Assert.Equal(["b", "b"], (await Writer.GetAsync("flip", Ct))!.Features.Single().Values);
     }
 
+    [Fact]
+    public async Task VersionActivatedAfterTheWrites_RanksThemWithItsOwnItemTower()
+    {
+        Assert.Equal(2, (await Writer.UpsertAsync([Item(0, "switch-1", ("genres", ["b", "a"])), Item(1, "switch-2", ("genres", ["a"]))], Ct)).Applied);
+        var catalog = fixture.Cluster.Client.GetGrain<IModelCatalogGrain>(RankingServiceCollectionExtensions.CatalogKey);
+        try
+        {
+            Assert.Null((await catalog.ActivateAsync("two-tower-test-1", Ct)).Error);
+            ImmutableArray<string> candidates = ["m4", "switch-2", "m8", "switch-1"];
+            var response = await fixture.Cluster.Client.GetGrain<IRankingGrain>("items").RankAsync(
+                new RankRequest(TestArtifact.User(2).ToImmutableDictionary(), ["m3", "m7"], candidates, candidates.Length), Ct);
+
+            Assert.Equal("two-tower-test-1", response.ModelVersion);
+            Assert.Empty(response.UnknownCandidates);
+            AssertScores(Expected(fixture.TwoTowerDirectory, new() { ["switch-1"] = ([2, 1], 0), ["switch-2"] = ([1], 0) }, [], candidates), response);
+        }
+        finally
+        {
+            await catalog.ActivateAsync("fit-test-1", Ct);
+        }
+    }
+
     private IItemCatalogGrain Writer => fixture.Cluster.Client.GetGrain<IItemCatalogGrain>(0);
 
     private static ItemWrite Item(int index, string id, params (string Name, string[] Values)[] features) =>

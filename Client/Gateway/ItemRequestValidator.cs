@@ -107,18 +107,21 @@ public static class ItemRequestValidator
         return (new ItemWrite(index, id!, features.ToImmutable()), null);
     }
 
-    // A string or finite number (one value), or a non-empty array of them (a multi-valued feature).
+    /// <summary>Longest feature value kept, in UTF-16 code units (a vocabulary label is far shorter; the log keeps what is written).</summary>
+    public const int MaxValueLength = 1_024;
+
+    // A string or finite number (one value), or a non-empty array of them (a multi-valued feature), each at most MaxValueLength long.
     private static (ImmutableArray<string> Values, string? Problem) Values(JsonElement value)
     {
         if (value.ValueKind != JsonValueKind.Array)
         {
-            return RankRequestValidator.FeatureValue(value, out var text) is { } problem ? ([], problem) : ([text!], null);
+            return One(value, out var text) is { } problem ? ([], problem) : ([text!], null);
         }
 
         var values = ImmutableArray.CreateBuilder<string>();
         foreach (var element in value.EnumerateArray())
         {
-            if (RankRequestValidator.FeatureValue(element, out var text) is { } problem)
+            if (One(element, out var text) is { } problem)
             {
                 return ([], $"values: each {problem}");
             }
@@ -128,6 +131,11 @@ public static class ItemRequestValidator
 
         return values.Count == 0 ? ([], "must not be an empty array (leave the feature out instead).") : (values.ToImmutable(), null);
     }
+
+    private static string? One(JsonElement value, out string? text) =>
+        RankRequestValidator.FeatureValue(value, out text) ?? (text!.Length > MaxValueLength
+            ? string.Create(CultureInfo.InvariantCulture, $"must be at most {MaxValueLength:N0} characters, got {text.Length:N0}.")
+            : null);
 
     private static string Field(int index) => string.Create(CultureInfo.InvariantCulture, $"items[{index}]");
 

@@ -90,7 +90,8 @@ public sealed class ItemsApiTests
               {"id": "ok-10", "features": {"genres": ["a", 7]}},
               {"id": "twice"},
               {"id": "lone\ud800", "features": {}},
-              {"id": "nulls", "features": {"genres": [null]}}
+              {"id": "nulls", "features": {"genres": [null]}},
+              {"id": "huge", "features": {"genres": ["{{{new string('x', 1_025)}}}"]}}
             ]}
             """;
 
@@ -103,7 +104,7 @@ public sealed class ItemsApiTests
             [("items[1]", "invalid_item"), ("items[2].id", "invalid_item"), ("items[3].id", "invalid_item"), ("items[4].id", "invalid_item"),
              ("items[5].features.genres", "invalid_feature"), ("items[6].features.genres", "invalid_feature"), ("items[7].features.genres", "invalid_feature"),
              ("items[8].features", "invalid_feature"), ("items[9]", "duplicate_id"), ("items[11]", "duplicate_id"), ("items[12].id", "invalid_item"),
-             ("items[13].features.genres", "invalid_feature")],
+             ("items[13].features.genres", "invalid_feature"), ("items[14].features.genres", "invalid_feature")],
             problem.GetProperty("rejected").EnumerateArray().Select(r => (r.GetProperty("field").GetString(), r.GetProperty("code").GetString())));
         var sent = Assert.IsType<ImmutableArray<ItemWrite>>(Assert.Single(host.Grains.ItemWrites));
         Assert.Equal([(0, "ok-0"), (10, "ok-10")], sent.Select(i => (i.Index, i.Id)));
@@ -195,6 +196,27 @@ public sealed class ItemsApiTests
         using var response = await SendAsync(host, "PUT", "v1/items", """{"items": [{"id": "a"}]}""");
 
         Assert.Equal("timeout", (await AdminAuthenticationTests.ProblemAsync(response, HttpStatusCode.GatewayTimeout)).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task TypedClient_UpsertDeleteGet_SendTheWireShapes()
+    {
+        await using var host = await StartAsync();
+        var client = new FitClusterHttpClient(host.Http) { AdminToken = ApiHost.Token };
+
+        var upserted = await client.UpsertItemsAsync(
+            [new ItemBody("m1", new Dictionary<string, object> { ["genres"] = new[] { "Drama", "War" }, ["year"] = 1995 })], Ct);
+        var deleted = await client.DeleteItemAsync("a/b", Ct);
+        var written = await client.GetItemAsync("written", Ct);
+        var unknown = await Assert.ThrowsAsync<FitClusterApiException>(() => client.GetItemAsync("other", Ct));
+
+        Assert.Equal((1, 1), (upserted.Applied, deleted.Applied));
+        var sent = host.Grains.ItemWrites.ToArray();
+        var batch = Assert.IsType<ImmutableArray<ItemWrite>>(sent[0]);
+        Assert.Equal([("genres", "Drama|War"), ("year", "1995")], batch.Single().Features.Select(f => (f.Name, string.Join('|', f.Values))));
+        Assert.Equal("a/b", sent[1]);
+        Assert.Equal(["a", "b"], written.Features["genres"]);
+        Assert.Equal(404, unknown.StatusCode);
     }
 
     private static Task<ApiHost> StartAsync(Dictionary<string, string?>? settings = null)

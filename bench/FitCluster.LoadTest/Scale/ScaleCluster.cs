@@ -102,7 +102,7 @@ public sealed class ScaleCluster : IAsyncDisposable
                     string.Create(CultureInfo.InvariantCulture, $"--Cluster:SiloPort={SiloPort}"),
                     string.Create(CultureInfo.InvariantCulture, $"--Cluster:GatewayPort={GatewayPort}"),
                     string.Create(CultureInfo.InvariantCulture, $"--Urls=http://{address}:{HttpPort}"),
-                    "--Logging:Console:FormatterOptions:TimestampFormat=HH:mm:ss.fff ", // the logs say when shards moved
+                    .. launch.SiloSettings.Select(setting => "--" + setting), // after the benchmark's own: the last value of a key wins
                 ];
                 var (fileName, inHost) = network.InHost(ns, launch.DotnetHost, arguments);
                 var number = cluster._silos.Count + 1;

@@ -32,6 +32,7 @@ public static class ScaleReport
             through Redis on the bridge; requests went round-robin to the silos' own HTTP APIs (`POST /v1/rank`, k = {settings.K}).
             Catalogs: the source artifact's items, then generated items (features drawn per row, embedded by the artifact's own
             item tower, item id 0), {settings.ShardsPerSilo} shards per silo. Source model: `{Path.GetFileName(settings.ArtifactDirectory)}`.
+            Silo settings: {(settings.SiloSettings is { Count: > 0 } overrides ? string.Join(", ", overrides.Select(o => $"`{o}`")) : "the defaults (appsettings.json)")}.
 
             - **rss**: resident memory (VmRSS) sampled every 0.5 s while the configuration's load ran; largest silo and all silos.
             - **ready s**: from starting the silos until every silo answered `/health/ready` (model loaded with every check, golden set re-scored, warmed).

@@ -125,7 +125,7 @@ public static class ScaleRun
             cancellationToken.ThrowIfCancellationRequested();
             var launch = new ClusterLaunch(tools.Dotnet, tools.SiloDll, tools.RedisServer, catalogDirectory, manifest.ModelVersion, settings.ShardsPerSilo,
                 Path.Combine(settings.WorkDirectory, "logs", string.Create(CultureInfo.InvariantCulture, $"{name}-{silos}silos-{DateTime.UtcNow:yyyyMMddTHHmmss}")),
-                settings.ReadyTimeout);
+                settings.ReadyTimeout, settings.SiloSettings ?? []);
             ScaleCluster cluster;
             try
             {

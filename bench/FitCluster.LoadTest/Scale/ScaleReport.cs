@@ -65,7 +65,7 @@ public static class ScaleReport
 
         if (failures.Count > 0)
         {
-            md.Append("\n## Not measured\n\n");
+            md.Append("\n## Not measured, or measured with a problem\n\n");
             foreach (var failure in failures)
             {
                 md.Append("- ").Append(failure.ReplaceLineEndings(" ")).Append('\n');

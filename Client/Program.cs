@@ -9,5 +9,6 @@ var root = new RootCommand("FitCluster client: the HTTP gateway, and ranking fro
     UpgradeCommand.Create(),
     AdminCommands.Models(),
     AdminCommands.Activate(),
+    ItemsCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Orleans.CodeGeneration;
 
 namespace FitCluster.Grains.Interfaces;
@@ -12,7 +13,7 @@ namespace FitCluster.Grains.Interfaces;
 /// table's buckets b with b mod S = s (<c>RankingPlan</c>).
 /// </remarks>
 [Alias("fit.IItemShardGrain")]
-[Version(2)]
+[Version(3)]
 public interface IItemShardGrain : IGrainWithIntegerCompoundKey
 {
     /// <summary>Resolves and scores the candidates of <paramref name="request"/>; returns this shard's best k and its unknown ids.</summary>
@@ -22,4 +23,12 @@ public interface IItemShardGrain : IGrainWithIntegerCompoundKey
     /// <summary>The item index of each of <paramref name="ids"/> (behaviours routed to this shard), −1 for one the shard does not hold.</summary>
     [Alias("ResolveAsync")]
     ValueTask<int[]> ResolveAsync(string[] ids, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Applies item writes of partition <paramref name="partition"/> routed to this shard: embeds upserted items with this
+    /// version's item tower and scores them from then on; deleted ones become unknown. A change older than the one held
+    /// for the same id is ignored. Added in version 3.
+    /// </summary>
+    [Alias("ApplyItemsAsync")]
+    Task ApplyItemsAsync(int partition, ImmutableArray<CatalogItem> items, long sequence);
 }

@@ -1,9 +1,11 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using FitCluster.Grains.Interfaces;
 using FitCluster.Grains.Placement;
 using FitCluster.Model.Catalog;
 using FitCluster.Model.Ranking;
 using FitCluster.Model.Scoring;
+using Microsoft.Extensions.Logging;
 
 namespace FitCluster.Grains;
 
@@ -19,17 +21,24 @@ namespace FitCluster.Grains;
 /// GPU memory at activation and stay there; requests send only user heads and candidate rows (ONNX Runtime I/O binding).
 /// <para>A version's shards spread evenly over the silos and move when silos join or leave (<see cref="ItemShardPlacement"/>).</para>
 /// </remarks>
+/// <para>Items written after export (<see cref="IItemCatalogGrain"/>) live beside the artifact's rows in an
+/// <see cref="ItemOverlay"/>: at activation the shard subscribes to every item partition and embeds its items with this
+/// version's item tower; partitions push later writes; every <see cref="RankingOptions.ItemCatchUpInterval"/> it
+/// re-subscribes with the last write it holds and applies what it missed.</para>
 [ItemShardPlacement]
-public sealed class ItemShardGrain(ModelStore store, DeviceInference device) : Grain, IItemShardGrain
+public sealed partial class ItemShardGrain(ModelStore store, DeviceInference device, ILogger<ItemShardGrain> logger) : Grain, IItemShardGrain
 {
+    private readonly long[] _since = new long[IItemPartitionGrain.PartitionCount];
     private LoadedModel _model = null!;
     private ItemShard _items = null!;
+    private ItemOverlay _overlay = null!;
+    private ItemSubscriber _subscriber = null!;
     private ICandidateScorer _scorer = null!;
     private IDisposable? _deviceScorer;
     private int _shard;
 
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _shard = (int)this.GetPrimaryKeyLong(out var modelVersion);
         var model = store.Get(modelVersion ?? string.Empty);
@@ -57,7 +66,51 @@ public sealed class ItemShardGrain(ModelStore store, DeviceInference device) : G
             this.RegisterGrainTimer(DeactivateIfUnloaded, new GrainTimerCreationOptions(check, check) { Interleave = true, KeepAlive = false });
         }
 
+        var dims = model.Artifact.Manifest.Dims;
+        _overlay = new ItemOverlay(dims.ItemHeads, dims.HeadDim, dims.MetaSize);
+        _subscriber = new ItemSubscriber(model.ModelVersion, _shard, model.Plan.ShardCount, model.Plan.BucketCount);
+        await CatchUpAsync(cancellationToken); // the items written since export, before the first request
+        var catchUp = store.Options.ItemCatchUpInterval;
+        this.RegisterGrainTimer(CatchUpAsync, new GrainTimerCreationOptions(catchUp, catchUp) { Interleave = true, KeepAlive = false });
+    }
+
+    /// <inheritdoc />
+    public Task ApplyItemsAsync(int partition, ImmutableArray<CatalogItem> items, long sequence)
+    {
+        if (partition < 0 || partition >= _since.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(partition), partition, $"Item partitions are 0..{_since.Length - 1}.");
+        }
+
+        ShardItems.Apply(_model, _items, _overlay, items);
+        _since[partition] = Math.Max(_since[partition], sequence);
         return Task.CompletedTask;
+    }
+
+    // Subscribes to every item partition with the last write held from it, and applies what this shard missed. A partition
+    // that does not answer is tried again at the next catch-up; the shard serves meanwhile (what it holds is logged stale).
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var calls = new Task<ItemChanges>[_since.Length];
+        for (var p = 0; p < calls.Length; p++)
+        {
+            calls[p] = GrainFactory.GetGrain<IItemPartitionGrain>(p).SubscribeAsync(_subscriber, _since[p], cancellationToken)
+                .WaitAsync(store.Options.ItemPushTimeout, cancellationToken);
+        }
+
+        for (var p = 0; p < calls.Length; p++)
+        {
+            try
+            {
+                var changes = await calls[p];
+                ShardItems.Apply(_model, _items, _overlay, changes.Items);
+                _since[p] = Math.Max(_since[p], changes.Sequence);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogCatchUpFailed(logger, e, _model.ModelVersion, _shard, p);
+            }
+        }
     }
 
     private Task DeactivateIfUnloaded(CancellationToken cancellationToken)
@@ -73,6 +126,14 @@ public sealed class ItemShardGrain(ModelStore store, DeviceInference device) : G
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        if (_subscriber is not null)
+        {
+            for (var p = 0; p < _since.Length; p++)
+            {
+                _ = GrainFactory.GetGrain<IItemPartitionGrain>(p).UnsubscribeAsync(_subscriber); // best effort: a failed push drops it too
+            }
+        }
+
         _deviceScorer?.Dispose(); // the shard's heads leave device memory with the activation
         _deviceScorer = null;
         store.ReleaseShard(_model.ModelVersion, _shard);
@@ -99,7 +160,8 @@ public sealed class ItemShardGrain(ModelStore store, DeviceInference device) : G
         }
 
         // The [Immutable] heads array is read in place: on the coordinator's silo it is the very array the tower returned.
-        var part = RankingPlan.ScoreShard(_items, _scorer, request.Heads, request.Candidates, request.Positions, request.K);
+        var part = RankingPlan.ScoreShard(
+            _items, _scorer, request.Heads, request.Candidates, request.Positions, request.K, _overlay, _model.Runtime.Scorer);
         return ValueTask.FromResult(new ShardResult(
             part.Positions, part.Scores, part.Scored, Stopwatch.GetElapsedTime(started).TotalMilliseconds, part.UnknownPositions));
     }
@@ -111,4 +173,7 @@ public sealed class ItemShardGrain(ModelStore store, DeviceInference device) : G
         store.Touch(_model);
         return ValueTask.FromResult(ids.Length == 0 ? [] : RankingPlan.ResolveShard(_items, ids)); // empty: a warm-up call
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shard {Shard} of {ModelVersion} could not catch up with item partition {Partition}; it serves what it holds and tries again")]
+    private static partial void LogCatchUpFailed(ILogger logger, Exception exception, string modelVersion, int shard, int partition);
 }

@@ -91,4 +91,16 @@ public sealed class RankingOptions
     /// reproduce it within the manifest's tolerance, before it can serve or be activated. Default true.
     /// </summary>
     public bool VerifyGolden { get; set; } = true;
+
+    /// <summary>
+    /// How often each item shard re-subscribes to the item partitions with the last write it holds and applies what it
+    /// missed (a push that failed, a partition that moved). Default 5 s.
+    /// </summary>
+    public TimeSpan ItemCatchUpInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long an item partition waits for a shard to apply a pushed write before dropping it (the shard catches up
+    /// later, within <see cref="ItemCatchUpInterval"/>). Default 5 s.
+    /// </summary>
+    public TimeSpan ItemPushTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -54,6 +54,11 @@ public sealed class RankingOptionsValidator : IValidateOptions<RankingOptions>
             failures.Add($"Ranking:ShardJoinGrace must not be negative (zero: no grace), got {options.ShardJoinGrace}.");
         }
 
+        if (options.ItemCatchUpInterval <= TimeSpan.Zero || options.ItemPushTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"Ranking:ItemCatchUpInterval and Ranking:ItemPushTimeout must be positive, got {options.ItemCatchUpInterval} and {options.ItemPushTimeout}.");
+        }
+
         if (options.UnloadAfter < TimeSpan.Zero)
         {
             failures.Add($"Ranking:UnloadAfter must not be negative (zero: never unload), got {options.UnloadAfter}.");

@@ -84,6 +84,37 @@ public sealed class FitClusterHttpClient(HttpClient http)
         return await SendAsync<UserResponseBody>(request, cancellationToken);
     }
 
+    /// <summary>
+    /// Upserts a batch of items (at most 5,000) with <see cref="AdminToken"/>; they are rankable when this returns. Throws
+    /// <see cref="FitClusterApiException"/> on 400 (the problem names each refused item; the others were stored), 503
+    /// (some item was not stored: resending is safe), 401 and 403.
+    /// </summary>
+    public async Task<ItemWriteResponseBody> UpsertItemsAsync(IEnumerable<ItemBody> items, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        using var request = AdminRequest(HttpMethod.Put, new Uri("v1/items", UriKind.Relative), AdminToken);
+        request.Content = JsonContent.Create(new { Items = items }, options: Json);
+        return await SendAsync<ItemWriteResponseBody>(request, cancellationToken);
+    }
+
+    /// <summary>Deletes an item with <see cref="AdminToken"/>; 404 (<c>unknown_item</c>) when no version or write knows it.</summary>
+    public async Task<ItemWriteResponseBody> DeleteItemAsync(string itemId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(itemId);
+        using var request = AdminRequest(HttpMethod.Delete, ItemUri(itemId), AdminToken);
+        return await SendAsync<ItemWriteResponseBody>(request, cancellationToken);
+    }
+
+    /// <summary>The last write of an item since export, with <see cref="AdminToken"/>; 404 (<c>unknown_item</c>) when there is none.</summary>
+    public async Task<ItemResponseBody> GetItemAsync(string itemId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(itemId);
+        using var request = AdminRequest(HttpMethod.Get, ItemUri(itemId), AdminToken);
+        return await SendAsync<ItemResponseBody>(request, cancellationToken);
+    }
+
+    private static Uri ItemUri(string itemId) => new($"v1/items/{Uri.EscapeDataString(itemId)}", UriKind.Relative);
+
     private static Uri UserUri(string userId, string suffix) => new($"v1/users/{Uri.EscapeDataString(userId)}{suffix}", UriKind.Relative);
 
     private static HttpRequestMessage AdminRequest(HttpMethod method, Uri uri, string? adminToken)

@@ -52,13 +52,13 @@ public static class AdminCommands
         return command;
     }
 
-    private static Option<string> GatewayOption() => new("--gateway")
+    internal static Option<string> GatewayOption() => new("--gateway")
     {
         Description = "The gateway (or a silo's HTTP API) to call",
         DefaultValueFactory = _ => DefaultGateway,
     };
 
-    private static (string? Token, string? Problem) ReadToken(string? file, Func<string, string?> environment)
+    internal static (string? Token, string? Problem) ReadToken(string? file, Func<string, string?> environment)
     {
         if (file is not null)
         {
@@ -79,7 +79,7 @@ public static class AdminCommands
         var fromEnvironment = (environment(AdminOptions.EnvironmentVariable) ?? string.Empty)
             .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
         return fromEnvironment is null
-            ? (null, $"activating needs the admin token: set {AdminOptions.EnvironmentVariable} or pass --token-file FILE.")
+            ? (null, $"this command needs the admin token: set {AdminOptions.EnvironmentVariable} or pass --token-file FILE.")
             : (fromEnvironment, null);
     }
 
@@ -118,7 +118,7 @@ public static class AdminCommands
     }
 
     // The problem's code and detail when the body is problem JSON, else the body as it came.
-    private static string Explain(string problem)
+    internal static string Explain(string problem)
     {
         try
         {

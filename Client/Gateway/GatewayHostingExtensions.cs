@@ -111,6 +111,7 @@ public static class GatewayHostingExtensions
         app.MapHealthChecks("/health");
         app.MapRankingApi();
         app.MapUsersApi();
+        app.MapItemsApi();
         return app;
     }
 }

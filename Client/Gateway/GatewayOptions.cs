@@ -26,6 +26,12 @@ public sealed class GatewayOptions
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// Deadline of an item write (<c>PUT /v1/items</c>, <c>DELETE /v1/items/{id}</c>): stored in the item partitions and
+    /// embedded by every served version's shards before the answer. Default 10 s.
+    /// </summary>
+    public TimeSpan ItemWriteTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// How long a read (rank, models) may go unanswered before a second attempt starts beside it, within the same
     /// deadline; the first good answer wins. Covers a request caught on a silo that stopped or died, which Orleans
     /// would otherwise fail only at its response timeout. Default (unset): half of <see cref="RequestTimeout"/>;

@@ -31,6 +31,11 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"Gateway:RequestTimeout must be positive, got {options.RequestTimeout}.");
         }
 
+        if (options.ItemWriteTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"Gateway:ItemWriteTimeout must be positive, got {options.ItemWriteTimeout}.");
+        }
+
         if (options.HedgeAfter is { } hedge && (hedge < TimeSpan.Zero || hedge >= options.RequestTimeout))
         {
             failures.Add($"Gateway:HedgeAfter must be 0 (off) or shorter than Gateway:RequestTimeout ({options.RequestTimeout}), got {hedge}.");

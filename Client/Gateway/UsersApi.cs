@@ -90,13 +90,19 @@ public static class UsersApi
     }
 
     /// <summary>
-    /// The user id of a <c>/v1/users/{id}</c> request, unescaped exactly once from the request line: the route value keeps
-    /// <c>%2F</c> escaped (and decodes <c>%25</c>), so an id holding <c>/</c> or <c>%</c> would otherwise differ from the same
-    /// id in a rank request's <c>user_id</c>.
+    /// The user id of a <c>/v1/users/{id}</c> request, unescaped exactly once from the request line (<see cref="RawSegmentAfter"/>).
     /// </summary>
-    public static string UserIdOf(HttpContext context)
+    public static string UserIdOf(HttpContext context) => RawSegmentAfter(context, "/v1/users/");
+
+    /// <summary>
+    /// The path segment after <paramref name="prefix"/>, unescaped exactly once from the request line: the route value keeps
+    /// <c>%2F</c> escaped (and decodes <c>%25</c>), so an id holding <c>/</c> or <c>%</c> would otherwise differ from the same
+    /// id in a request body (a rank request's <c>user_id</c>, a batch's item id).
+    /// </summary>
+    public static string RawSegmentAfter(HttpContext context, string prefix)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
         var route = context.Request.RouteValues["id"] as string ?? string.Empty;
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         if (raw is null || raw.Contains("://", StringComparison.Ordinal))
@@ -105,13 +111,13 @@ public static class UsersApi
         }
 
         var path = raw.AsSpan(0, raw.IndexOfAny(['?', '#']) is var end and >= 0 ? end : raw.Length);
-        var start = path.IndexOf("/v1/users/", StringComparison.Ordinal);
+        var start = path.IndexOf(prefix, StringComparison.Ordinal);
         if (start < 0)
         {
             return route;
         }
 
-        var segment = path[(start + "/v1/users/".Length)..];
+        var segment = path[(start + prefix.Length)..];
         var slash = segment.IndexOf('/');
         return Uri.UnescapeDataString(slash >= 0 ? segment[..slash] : segment);
     }

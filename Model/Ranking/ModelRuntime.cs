@@ -29,7 +29,22 @@ public sealed class ModelRuntime : IDisposable
                 : NativeTwoTowerUserTower.FromTensors(artifact.Tensors, manifest.Dims, manifest.UserFields),
         };
         Scorer = manifest.Scorer == ScorerKinds.Lss ? LssScorer.FromTensors(artifact.Tensors, manifest.Dims) : new DotScorer();
+        _itemVocabularies = new Lazy<ItemVocabularies>(() => new ItemVocabularies(manifest.ItemFields), LazyThreadSafetyMode.ExecutionAndPublication);
+        _itemTower = new Lazy<ItemTower>(() => new ItemTower(artifact, ItemVocabularies), LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    private readonly Lazy<ItemTower> _itemTower;
+    private readonly Lazy<ItemVocabularies> _itemVocabularies;
+
+    /// <summary>The item features and their vocabularies, indexed on first use.</summary>
+    public ItemVocabularies ItemVocabularies => _itemVocabularies.Value;
+
+    /// <summary>
+    /// The item tower, to embed items written after export; its ONNX session is made on first use (a silo that never sees
+    /// an item write never holds it).
+    /// </summary>
+    /// <exception cref="ArtifactException">The item tower graph is unusable.</exception>
+    public ItemTower ItemTower => _itemTower.Value;
 
     /// <summary>The model version's metadata, weights and item table index.</summary>
     public ModelArtifact Artifact { get; }
@@ -88,6 +103,13 @@ public sealed class ModelRuntime : IDisposable
         return heads;
     }
 
-    /// <summary>Releases the user tower.</summary>
-    public void Dispose() => UserTower.Dispose();
+    /// <summary>Releases the user tower and the item tower, when it was made.</summary>
+    public void Dispose()
+    {
+        UserTower.Dispose();
+        if (_itemTower.IsValueCreated)
+        {
+            _itemTower.Value.Dispose();
+        }
+    }
 }

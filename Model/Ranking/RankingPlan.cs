@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using FitCluster.Model.Catalog;
 using FitCluster.Model.Numerics;
 using FitCluster.Model.Scoring;
@@ -82,8 +83,13 @@ public sealed class RankingPlan
     /// <param name="ids">The shard's candidates, in request order.</param>
     /// <param name="positions">Their request positions, ascending.</param>
     /// <param name="k">How many to keep (≥ 1).</param>
+    /// <param name="overlay">Items written to the shard since export (upserts and deletes), which take precedence over
+    /// <paramref name="shard"/>'s rows; null or empty: the artifact's rows only.</param>
+    /// <param name="overlayScorer">The scorer of the overlay's rows (the CPU scorer when <paramref name="scorer"/> is bound
+    /// to the shard's rows on a device); null: <paramref name="scorer"/>.</param>
     public static ShardScores ScoreShard(
-        ItemShard shard, ICandidateScorer scorer, ReadOnlySpan<float> userHeads, IReadOnlyList<string> ids, ReadOnlySpan<int> positions, int k)
+        ItemShard shard, ICandidateScorer scorer, ReadOnlySpan<float> userHeads, IReadOnlyList<string> ids, ReadOnlySpan<int> positions, int k,
+        ItemOverlay? overlay = null, ICandidateScorer? overlayScorer = null)
     {
         ArgumentNullException.ThrowIfNull(shard);
         ArgumentNullException.ThrowIfNull(scorer);
@@ -92,6 +98,11 @@ public sealed class RankingPlan
         if (ids.Count != positions.Length)
         {
             throw new ArgumentException($"{ids.Count} ids with {positions.Length} positions.");
+        }
+
+        if (overlay is { IsEmpty: false })
+        {
+            return ScoreWithOverlay(shard, scorer, userHeads, ids, positions, k, overlay, overlayScorer ?? scorer);
         }
 
         var rows = ArrayPool<int>.Shared.Rent(ids.Count);
@@ -115,17 +126,7 @@ public sealed class RankingPlan
             }
 
             scorer.Score(userHeads, shard.Items, rows.AsSpan(0, count), scores.AsSpan(0, count));
-            var best = new ScoredIndex[Math.Min(k, count)];
-            var kept = TopK.Select(scores.AsSpan(0, count), best);
-            var topPositions = new int[kept];
-            var topScores = new float[kept];
-            for (var i = 0; i < kept; i++)
-            {
-                topPositions[i] = known[best[i].Index];
-                topScores[i] = best[i].Score;
-            }
-
-            return new ShardScores(topPositions, topScores, [.. unknown], count);
+            return Best(scores.AsSpan(0, count), known.AsSpan(0, count), unknown, k);
         }
         finally
         {
@@ -133,6 +134,66 @@ public sealed class RankingPlan
             ArrayPool<int>.Shared.Return(known);
             ArrayPool<float>.Shared.Return(scores);
         }
+    }
+
+    // ScoreShard with items written since export: each id is the overlay's (upserted: its row there; deleted: unknown)
+    // or else the artifact's; both tables are scored, and the scores go back into request order before the top-k.
+    private static ShardScores ScoreWithOverlay(
+        ItemShard shard, ICandidateScorer scorer, ReadOnlySpan<float> userHeads, IReadOnlyList<string> ids, ReadOnlySpan<int> positions, int k,
+        ItemOverlay overlay, ICandidateScorer overlayScorer)
+    {
+        var baseRows = new List<int>();
+        var overlayRows = new List<int>();
+        var fromOverlay = new List<bool>();
+        var known = new List<int>();
+        var unknown = new List<int>();
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var inOverlay = overlay.TryFind(ids[i], out var row);
+            if (!inOverlay)
+            {
+                row = shard.Find(ids[i]);
+            }
+
+            if (row < 0)
+            {
+                unknown.Add(positions[i]);
+                continue;
+            }
+
+            (inOverlay ? overlayRows : baseRows).Add(row);
+            fromOverlay.Add(inOverlay);
+            known.Add(positions[i]);
+        }
+
+        var baseScores = new float[baseRows.Count];
+        var overlayScores = new float[overlayRows.Count];
+        scorer.Score(userHeads, shard.Items, CollectionsMarshal.AsSpan(baseRows), baseScores);
+        overlayScorer.Score(userHeads, overlay.Table, CollectionsMarshal.AsSpan(overlayRows), overlayScores);
+        var scores = new float[known.Count];
+        int b = 0, o = 0;
+        for (var i = 0; i < scores.Length; i++)
+        {
+            scores[i] = fromOverlay[i] ? overlayScores[o++] : baseScores[b++];
+        }
+
+        return Best(scores, CollectionsMarshal.AsSpan(known), unknown, k);
+    }
+
+    // The best k of the scored candidates (scores and request positions in request order), ties toward the earlier position.
+    private static ShardScores Best(ReadOnlySpan<float> scores, ReadOnlySpan<int> known, List<int> unknown, int k)
+    {
+        var best = new ScoredIndex[Math.Min(k, scores.Length)];
+        var kept = TopK.Select(scores, best);
+        var topPositions = new int[kept];
+        var topScores = new float[kept];
+        for (var i = 0; i < kept; i++)
+        {
+            topPositions[i] = known[best[i].Index];
+            topScores[i] = best[i].Score;
+        }
+
+        return new ShardScores(topPositions, topScores, [.. unknown], scores.Length);
     }
 
     /// <summary>One shard's step for behaviours: the item index of each id (−1 when the shard does not hold it).</summary>

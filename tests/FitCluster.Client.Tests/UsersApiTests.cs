@@ -207,26 +207,8 @@ public sealed class UsersApiTests
         ["Gateway:MaxBehaviours"] = "4",
     });
 
-    private static async Task<HttpResponseMessage> SendAsync(ApiHost host, string method, string path, string? json, string? token = ApiHost.Token)
-    {
-        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative));
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        }
+    private static Task<HttpResponseMessage> SendAsync(ApiHost host, string method, string path, string? json, string? token = ApiHost.Token) =>
+        ApiCalls.SendAsync(host, method, path, json, token);
 
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return await host.Http.SendAsync(request, TestContext.Current.CancellationToken);
-    }
-
-    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        Assert.True(response.StatusCode == expected, $"expected {(int)expected}, got {(int)response.StatusCode}: {text}");
-        return JsonSerializer.Deserialize<T>(text, FitClusterHttpClient.Json)!;
-    }
+    private static Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected) => ApiCalls.ReadAsync<T>(response, expected);
 }

@@ -192,10 +192,10 @@ public sealed class UserStateTests
 
     private static string UserPath(string userId) => $"v1/users/{Uri.EscapeDataString(userId)}";
 
-    private static Task<HttpResponseMessage> RankAsync(HttpClient http, string json, CancellationToken cancellationToken) =>
+    internal static Task<HttpResponseMessage> RankAsync(HttpClient http, string json, CancellationToken cancellationToken) =>
         http.PostAsync(new Uri("v1/rank", UriKind.Relative), new StringContent(json, Encoding.UTF8, "application/json"), cancellationToken);
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string? json, CancellationToken cancellationToken)
+    internal static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string? json, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ClusterProcesses.AdminToken);
@@ -207,7 +207,7 @@ public sealed class UserStateTests
         return await http.SendAsync(request, cancellationToken);
     }
 
-    private static async Task<JsonElement> ExpectAsync(HttpResponseMessage response, HttpStatusCode expected, CancellationToken cancellationToken)
+    internal static async Task<JsonElement> ExpectAsync(HttpResponseMessage response, HttpStatusCode expected, CancellationToken cancellationToken)
     {
         using (response)
         {

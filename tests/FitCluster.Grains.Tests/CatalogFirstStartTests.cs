@@ -17,11 +17,7 @@ public sealed class CatalogFirstStartTests
         var cancellationToken = TestContext.Current.CancellationToken;
         using var root = new TempDirectory();
         TestArtifact.WriteFit(root.Combine("v1"), version: "fit-v1", createdUtc: "2026-12-01T00:00:00Z");
-        var builder = new TestClusterBuilder(1);
-        builder.Properties["Ranking:ArtifactRoot"] = root.Path;
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-        var cluster = builder.Build();
-        await cluster.DeployAsync(cancellationToken);
+        var cluster = await TestClusters.DeployAsync<MemoryStorageSilo>(1, root.Path, new Dictionary<string, string> {  }, cancellationToken);
         try
         {
             var catalog = cluster.GrainFactory.GetGrain<IModelCatalogGrain>(RankingServiceCollectionExtensions.CatalogKey);
@@ -45,17 +41,7 @@ public sealed class CatalogFirstStartTests
         }
         finally
         {
-            await cluster.StopAllSilosAsync(cancellationToken);
-            await cluster.DisposeAsync();
-        }
-    }
-
-    private sealed class SiloConfigurator : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder siloBuilder)
-        {
-            siloBuilder.AddMemoryGrainStorage(RankingServiceCollectionExtensions.StorageName);
-            siloBuilder.Services.AddRanking();
+            await TestClusters.StopAsync(cluster);
         }
     }
 }

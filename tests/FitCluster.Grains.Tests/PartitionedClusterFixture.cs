@@ -24,30 +24,18 @@ public sealed class PartitionedClusterFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         TestArtifact.WriteFit(Directory, seed: 13, version: Version, tiedPairs: 12);
-        var builder = new TestClusterBuilder(3);
-        builder.Properties["Ranking:ArtifactRoot"] = _store.Path;
-        builder.Properties["Ranking:ShardCount"] = ShardCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        builder.Properties["Ranking:DefaultModelVersion"] = Version;
-        builder.Properties["Ranking:MaxCandidates"] = "100";
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
+        Cluster = await TestClusters.DeployAsync<MemoryStorageSilo>(3, _store.Path, new Dictionary<string, string>
+        {
+            ["ShardCount"] = ShardCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["DefaultModelVersion"] = Version,
+            ["MaxCandidates"] = "100",
+        });
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Cluster.StopAllSilosAsync();
-        await Cluster.DisposeAsync();
+        await TestClusters.StopAsync(Cluster);
         _store.Dispose();
-    }
-
-    private sealed class SiloConfigurator : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder siloBuilder)
-        {
-            siloBuilder.AddMemoryGrainStorage(RankingServiceCollectionExtensions.StorageName);
-            siloBuilder.Services.AddRanking();
-        }
     }
 }
 

@@ -19,14 +19,7 @@ public sealed class VersionUnloadTests
         using var root = new TempDirectory();
         TestArtifact.WriteFit(root.Combine("fit"), seed: 11);
         TestArtifact.WriteTwoTower(root.Combine("two-tower"), seed: 12);
-        var builder = new TestClusterBuilder(1);
-        builder.Properties["Ranking:ArtifactRoot"] = root.Path;
-        builder.Properties["Ranking:ShardCount"] = "3";
-        builder.Properties["Ranking:DefaultModelVersion"] = "fit-test-1";
-        builder.Properties["Ranking:UnloadAfter"] = "00:00:02";
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-        var cluster = builder.Build();
-        await cluster.DeployAsync(cancellationToken);
+        var cluster = await TestClusters.DeployAsync<MemoryStorageSilo>(1, root.Path, new Dictionary<string, string> { ["ShardCount"] = "3", ["DefaultModelVersion"] = "fit-test-1", ["UnloadAfter"] = "00:00:02" }, cancellationToken);
         try
         {
             var store = ((InProcessSiloHandle)cluster.Primary!).ServiceProvider.GetRequiredService<ModelStore>();
@@ -55,8 +48,7 @@ public sealed class VersionUnloadTests
         }
         finally
         {
-            await cluster.StopAllSilosAsync(cancellationToken);
-            await cluster.DisposeAsync();
+            await TestClusters.StopAsync(cluster);
         }
     }
 
@@ -65,14 +57,5 @@ public sealed class VersionUnloadTests
     {
         var statistics = await cluster.GrainFactory.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
         return statistics.Where(s => s.GrainType.Contains("ItemShard", StringComparison.OrdinalIgnoreCase)).Sum(s => s.ActivationCount);
-    }
-
-    private sealed class SiloConfigurator : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder siloBuilder)
-        {
-            siloBuilder.AddMemoryGrainStorage(RankingServiceCollectionExtensions.StorageName);
-            siloBuilder.Services.AddRanking();
-        }
     }
 }

@@ -6,8 +6,9 @@ namespace FitCluster.Model.Tests;
 
 /// <summary>
 /// Writes small, complete artifacts with seeded random weights (no trainer needed): a FIT or Two-Tower model over
-/// a handful of users, items and features. ONNX files are placeholders (checksummed but never run here; the
-/// trainer's export tests run real graphs).
+/// a handful of users, items and features. The user tower's ONNX file is a placeholder (checksummed but never run
+/// here; the trainer's export tests run real graphs); the item tower is a small real graph (<see cref="ItemTowerWeights"/>),
+/// which serving runs for items written after export.
 /// </summary>
 public static class TestArtifact
 {
@@ -26,9 +27,10 @@ public static class TestArtifact
 
     /// <summary>Writes a FIT artifact into <paramref name="directory"/> and returns its tensors.</summary>
     /// <remarks><paramref name="tiedPairs"/>: items i and i + <see cref="ItemCount"/>/2 for i below it share heads and query
-    /// index, so every user scores them equally (exact ties: the order rule decides).</remarks>
+    /// index, so every user scores them equally (exact ties: the order rule decides). <paramref name="usedBranches"/>: the
+    /// items' query indices are drawn from the first that many branches only (the others are unused).</remarks>
     public static IReadOnlyDictionary<string, NamedTensor> WriteFit(
-        string directory, int seed = 1, bool half = false, int metaSize = 5, string? version = null, string? createdUtc = null, int tiedPairs = 0)
+        string directory, int seed = 1, bool half = false, int metaSize = 5, string? version = null, string? createdUtc = null, int tiedPairs = 0, int? usedBranches = null)
     {
         var dims = FitDims(metaSize);
         var random = new Random(seed);
@@ -59,7 +61,7 @@ public static class TestArtifact
         var queryIndex = new ushort[ItemCount];
         for (var i = 0; i < queryIndex.Length; i++)
         {
-            queryIndex[i] = (ushort)random.Next(n);
+            queryIndex[i] = (ushort)random.Next(usedBranches ?? n);
         }
 
         var heads = Values(random, ItemCount * dims.ItemHeadSize);
@@ -125,6 +127,54 @@ public static class TestArtifact
 
     public static string ItemKey(int row) => $"m{row + 1}";
 
+    /// <summary>
+    /// The weights of the test artifacts' real (small) ONNX item tower, fixed per model kind: e_c = the sum of the genre
+    /// embeddings of the item's genres (vocabulary indices, 0 = none; row 0 is zero), heads = e_c·W + E_item[item id]
+    /// (<c>[H_v, p]</c> per item), and for FIT the query index argmax(e_c·Q*ᵀ) (the exported graph's shape, FIT eq. 6–8).
+    /// </summary>
+    public sealed record ItemTowerWeights(float[] GenreEmbedding, float[] QueryGroupT, float[] HeadWeight, float[] ItemEmbedding);
+
+    /// <summary>The item tower weights of the artifacts <see cref="WriteFit"/> (kind "fit") and <see cref="WriteTwoTower"/> write.</summary>
+    public static ItemTowerWeights ItemTowerWeightsOf(ModelDims dims, string kind)
+    {
+        ArgumentNullException.ThrowIfNull(dims);
+        var random = new Random(kind == "fit" ? 101 : 202);
+        var d = dims.ItemAttributeDim;
+        var genres = Values(random, 3 * d);
+        Array.Clear(genres, 0, d); // padding
+        return new ItemTowerWeights(genres, Values(random, d * dims.MetaSize), Values(random, d * dims.ItemHeadSize), Values(random, (ItemCount + 1) * dims.ItemHeadSize));
+    }
+
+    private static byte[] ItemTowerGraph(ModelDims dims, ItemTowerWeights w, bool fit)
+    {
+        var d = dims.ItemAttributeDim;
+        var size = dims.ItemHeadSize;
+        var g = new FitCluster.Model.Onnx.OnnxGraphWriter("test_item_tower")
+            .Input("item_id", FitCluster.Model.Onnx.OnnxGraphWriter.Int64, "batch")
+            .Input("genres", FitCluster.Model.Onnx.OnnxGraphWriter.Int64, "batch", 2L)
+            .Initializer("item.embedding.genres", w.GenreEmbedding, 3, d)
+            .Initializer("item.embedding.item_id", w.ItemEmbedding, ItemCount + 1, size)
+            .Initializer("item_heads.weight", w.HeadWeight, d, size)
+            .Initializer("axis1", [1L], 1)
+            .Initializer("shape_heads", [0L, dims.ItemHeads, dims.HeadDim], 3)
+            .Node("Gather", ["item.embedding.genres", "genres"], ["genre_vectors"])
+            .Node("ReduceSum", ["genre_vectors", "axis1"], ["e_c"], ("keepdims", 0))
+            .Node("MatMul", ["e_c", "item_heads.weight"], ["projected"])
+            .Node("Gather", ["item.embedding.item_id", "item_id"], ["id_vector"])
+            .Node("Add", ["projected", "id_vector"], ["heads_flat"])
+            .Node("Reshape", ["heads_flat", "shape_heads"], ["item_heads"])
+            .Output("item_heads", FitCluster.Model.Onnx.OnnxGraphWriter.Float, "batch", (long)dims.ItemHeads, (long)dims.HeadDim);
+        if (fit)
+        {
+            g.Initializer("mqm.query_group_t", w.QueryGroupT, d, dims.MetaSize)
+                .Node("MatMul", ["e_c", "mqm.query_group_t"], ["query_logits"])
+                .Node("ArgMax", ["query_logits"], ["query_index"], ("axis", 1), ("keepdims", 0))
+                .Output("query_index", FitCluster.Model.Onnx.OnnxGraphWriter.Int64, "batch");
+        }
+
+        return g.ToModel();
+    }
+
     public static Dictionary<string, string> User(int id, string gender = "F") => new() { ["user_id"] = $"u{id}", ["gender"] = gender };
 
     /// <summary>Item i (id <see cref="ItemKey"/>(i), item index i + 1): its query index and heads, in item order.</summary>
@@ -147,7 +197,7 @@ public static class TestArtifact
 
         var entries = WeightsFile.Write(Path.Combine(directory, "weights.bin"), tensors);
         File.WriteAllText(Path.Combine(directory, "user_tower.onnx"), "placeholder: not run by Model tests");
-        File.WriteAllText(Path.Combine(directory, "item_tower.onnx"), "placeholder: not run by Model tests");
+        File.WriteAllBytes(Path.Combine(directory, "item_tower.onnx"), ItemTowerGraph(dims, ItemTowerWeightsOf(dims, kind), kind == "fit"));
         File.WriteAllText(Path.Combine(directory, "golden.json"), JsonSerializer.Serialize(new GoldenSet([]), ArtifactJson.Options));
         var manifest = new ModelManifest
         {

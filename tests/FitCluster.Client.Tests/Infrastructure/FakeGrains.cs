@@ -81,6 +81,11 @@ public sealed class FakeGrains
                 {
                     return new UserGrain(Grains, (string)args![0]!);
                 }
+
+                if (type == typeof(IItemCatalogGrain))
+                {
+                    return new ItemCatalogGrain(Grains);
+                }
             }
 
             throw new NotSupportedException($"The fake grain factory does not support {targetMethod}.");
@@ -137,6 +142,29 @@ public sealed class FakeGrains
                 return new UserWriteResult(total, 0, errors.ToImmutable(), total);
             default:
                 throw new ArgumentException($"Unexpected user write {sent}.", nameof(sent));
+        }
+    }
+
+    /// <summary>What the item writer answers (default: every item applied, nothing refused).</summary>
+    public Func<object, CancellationToken, Task<ItemWriteResult>> ItemWrite { get; set; } = (sent, _) =>
+        Task.FromResult(new ItemWriteResult(sent is ImmutableArray<ItemWrite> items ? items.Length : 1, [], []));
+
+    /// <summary>What reached the item writer: the upserted batches (<c>ImmutableArray&lt;ItemWrite&gt;</c>) and deleted ids (string).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<object> ItemWrites { get; } = new();
+
+    private sealed class ItemCatalogGrain(FakeGrains grains) : IItemCatalogGrain
+    {
+        public ValueTask<ItemWriteResult> UpsertAsync(ImmutableArray<ItemWrite> items, CancellationToken cancellationToken = default) => Write(items, cancellationToken);
+
+        public ValueTask<ItemWriteResult> DeleteAsync(string id, CancellationToken cancellationToken = default) => Write(id, cancellationToken);
+
+        public ValueTask<CatalogItem?> GetAsync(string id, CancellationToken cancellationToken = default) =>
+            new(id == "written" ? new CatalogItem(id, [new ItemFeatureValues("genres", ["a", "b"])], 7, false) : null);
+
+        private async ValueTask<ItemWriteResult> Write(object sent, CancellationToken cancellationToken)
+        {
+            grains.ItemWrites.Enqueue(sent);
+            return await grains.ItemWrite(sent, cancellationToken);
         }
     }
 

@@ -5,8 +5,8 @@
 # versions that are neither active nor asked for are unloaded after --Ranking:UnloadAfter (GRACE).
 #
 # It reports: RSS with one version loaded, with two (the reference: "two versions' worth"), the peak, and the RSS at
-# the end (after the grace period), as OUT_DIR/rollout-memory.md + rollout-memory.csv (time series) + a plot
-# (rollout-memory.svg, drawn by the load tool's plotter when available).
+# the end (after the grace period), as OUT_DIR/rollout-memory.md + rollout-memory.csv (time series: t_s, rss_mb, event),
+# with the load's report (rollout-load.md) and the silo's log (rollout-silo.log). It draws no plot yet.
 #
 # Usage: bench/rollout-memory.sh ARTIFACT_DIR OUT_DIR [VERSIONS=10] [CYCLES=20] [GRACE=00:00:10] [RATE=100]
 # Build first (./fit build). Traffic goes to loopback only; every wait is bounded.

@@ -9,5 +9,7 @@ namespace FitCluster.LoadTest.Scale;
 /// <param name="ShardsPerSilo">Item shards per silo.</param>
 /// <param name="LogDirectory">Where Redis and silo logs go.</param>
 /// <param name="ReadyTimeout">Longest wait for every silo to answer <c>/health/ready</c>.</param>
+/// <param name="SiloSettings">Configuration overrides (<c>Section:Key=Value</c>) passed to every silo after the benchmark's own.</param>
 public sealed record ClusterLaunch(
-    string DotnetHost, string SiloDll, string RedisServer, string CatalogDirectory, string ModelVersion, int ShardsPerSilo, string LogDirectory, TimeSpan ReadyTimeout);
+    string DotnetHost, string SiloDll, string RedisServer, string CatalogDirectory, string ModelVersion, int ShardsPerSilo, string LogDirectory, TimeSpan ReadyTimeout,
+    IReadOnlyList<string> SiloSettings);

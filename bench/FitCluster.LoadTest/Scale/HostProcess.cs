@@ -18,14 +18,16 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly TaskCompletionSource<string> _failureSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string? _awaitedLine;
     private readonly string? _failureLine;
+    private readonly Action<string>? _onLine;
 
-    private HostProcess(string name, Process process, StreamWriter log, string? awaitedLine, string? failureLine)
+    private HostProcess(string name, Process process, StreamWriter log, string? awaitedLine, string? failureLine, Action<string>? onLine)
     {
         Name = name;
         _process = process;
         _log = log;
         _awaitedLine = awaitedLine;
         _failureLine = failureLine;
+        _onLine = onLine;
         Started = Stopwatch.GetTimestamp();
     }
 
@@ -51,7 +53,9 @@ public sealed class HostProcess : IAsyncDisposable
     /// <param name="logPath">Log file (appended).</param>
     /// <param name="awaitedLine">Text whose first appearance completes <see cref="LineSeen"/>; null for none.</param>
     /// <param name="failureLine">Text whose first appearance completes <see cref="FailureSeen"/>; null for none.</param>
-    public static HostProcess Start(string name, string fileName, IEnumerable<string> arguments, string logPath, string? awaitedLine = null, string? failureLine = null)
+    /// <param name="onLine">Called with every output line, on the thread that read it; null for none.</param>
+    public static HostProcess Start(
+        string name, string fileName, IEnumerable<string> arguments, string logPath, string? awaitedLine = null, string? failureLine = null, Action<string>? onLine = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -72,7 +76,7 @@ public sealed class HostProcess : IAsyncDisposable
 
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{name}: {fileName} did not start.");
-        var child = new HostProcess(name, process, log, awaitedLine, failureLine);
+        var child = new HostProcess(name, process, log, awaitedLine, failureLine, onLine);
         process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
         process.BeginOutputReadLine();
@@ -190,6 +194,7 @@ public sealed class HostProcess : IAsyncDisposable
             }
         }
 
+        _onLine?.Invoke(line);
         if (_awaitedLine is not null && line.Contains(_awaitedLine, StringComparison.Ordinal))
         {
             _lineSeen.TrySetResult(line);

@@ -26,11 +26,37 @@ public sealed class ScaleCluster : IAsyncDisposable
     private const string RefusedLine = "Refused artifact folder";
 
     private static readonly TimeSpan s_probeInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan s_settleInterval = TimeSpan.FromSeconds(1);
     private readonly HostNetwork _network;
     private readonly List<HostProcess> _silos = [];
     private HostProcess? _redis;
 
-    private ScaleCluster(HostNetwork network) => _network = network;
+    private ScaleCluster(HostNetwork network, ShardPlacementLog placement)
+    {
+        _network = network;
+        Placement = placement;
+    }
+
+    /// <summary>
+    /// The silos' default <c>Ranking:ShardJoinGrace</c> (RankingOptions): a silo takes shards only once it has been seen
+    /// active this long, so placement cannot have settled before it has passed since the silos started.
+    /// </summary>
+    public static readonly TimeSpan ShardJoinGrace = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long placement must stay unchanged (no shard read, no shard moved) to count as settled.</summary>
+    public static readonly TimeSpan PlacementQuiet = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest wait, once every silo is ready, for the shards to be spread evenly and stay put.</summary>
+    public static readonly TimeSpan SettleTimeout = TimeSpan.FromMinutes(3);
+
+    /// <summary>Where the served version's shards are, from the silos' logs.</summary>
+    public ShardPlacementLog Placement { get; }
+
+    /// <summary>Seconds from every silo being ready until placement settled (or the wait gave up).</summary>
+    public double SettleSeconds { get; private set; }
+
+    /// <summary>Why placement did not settle (shards per silo, what was waited for); null once it did.</summary>
+    public string? SettleProblem { get; private set; }
 
     /// <summary>Each silo's <c>POST /v1/rank</c>.</summary>
     public IReadOnlyList<Uri> RankUris => [.. _network.Hosts.Select(h => new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{h.Address}:{HttpPort}/v1/rank")))];
@@ -48,7 +74,7 @@ public sealed class ScaleCluster : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(launch);
         Directory.CreateDirectory(launch.LogDirectory);
         var network = await HostNetwork.CreateAsync(silos, cancellationToken);
-        var cluster = new ScaleCluster(network);
+        var cluster = new ScaleCluster(network, new ShardPlacementLog(silos, silos * launch.ShardsPerSilo, launch.ModelVersion));
         try
         {
             var redisPort = FreePort(network.BridgeAddress);
@@ -76,19 +102,22 @@ public sealed class ScaleCluster : IAsyncDisposable
                     string.Create(CultureInfo.InvariantCulture, $"--Cluster:SiloPort={SiloPort}"),
                     string.Create(CultureInfo.InvariantCulture, $"--Cluster:GatewayPort={GatewayPort}"),
                     string.Create(CultureInfo.InvariantCulture, $"--Urls=http://{address}:{HttpPort}"),
+                    .. launch.SiloSettings.Select(setting => "--" + setting), // after the benchmark's own: the last value of a key wins
                 ];
                 var (fileName, inHost) = network.InHost(ns, launch.DotnetHost, arguments);
                 var number = cluster._silos.Count + 1;
+                var placement = cluster.Placement;
                 cluster._silos.Add(HostProcess.Start(
                     string.Create(CultureInfo.InvariantCulture, $"silo {number} ({address})"), fileName, inHost,
                     Path.Combine(launch.LogDirectory, string.Create(CultureInfo.InvariantCulture, $"silo-{number}.log")),
-                    failureLine: RefusedLine));
+                    failureLine: RefusedLine, onLine: line => placement.Observe(number - 1, line, Stopwatch.GetTimestamp())));
             }
 
             using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             var ready = network.Hosts.Select((host, i) => WaitUntilReadyAsync(probe, host.Address, cluster._silos[i], launch.ReadyTimeout, cancellationToken)).ToList();
             await Task.WhenAll(ready);
             cluster.ReadySeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            await cluster.SettleAsync(started, SettleTimeout, cancellationToken);
             return cluster;
         }
         catch
@@ -134,6 +163,43 @@ public sealed class ScaleCluster : IAsyncDisposable
         }
 
         await _network.DisposeAsync();
+    }
+
+    // Waits until the shards are spread evenly and have not moved for PlacementQuiet, at least ShardJoinGrace after the
+    // silos started (a silo that joined late takes its shards only then), or gives up after `timeout` with the reason.
+    private async Task SettleAsync(long started, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var ready = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            var now = Stopwatch.GetTimestamp();
+            var balanced = Placement.Balanced();
+            var quiet = Placement.QuietFor(now);
+            if (balanced && quiet >= PlacementQuiet && Stopwatch.GetElapsedTime(started, now) >= ShardJoinGrace + PlacementQuiet)
+            {
+                SettleSeconds = Stopwatch.GetElapsedTime(ready, now).TotalSeconds;
+                return;
+            }
+
+            if (Stopwatch.GetElapsedTime(ready, now) >= timeout)
+            {
+                SettleSeconds = Stopwatch.GetElapsedTime(ready, now).TotalSeconds;
+                SettleProblem = string.Create(CultureInfo.InvariantCulture,
+                    $"placement did not settle within {timeout.TotalSeconds:0} s of ready: shards per silo {Placement.Describe()} of {Placement.ShardCount} ({(balanced ? "even" : "uneven")}), last change {quiet.TotalSeconds:0} s before; measured as it was");
+                return;
+            }
+
+            ThrowIfAnySiloExited();
+            await Task.Delay(s_settleInterval, cancellationToken);
+        }
+    }
+
+    private void ThrowIfAnySiloExited()
+    {
+        if (_silos.FirstOrDefault(s => s.HasExited) is { } exited)
+        {
+            throw new InvalidOperationException($"{exited.Name} exited while its shards were being placed.{Environment.NewLine}{exited.Tail()}");
+        }
     }
 
     private static async Task WaitUntilReadyAsync(HttpClient probe, string address, HostProcess silo, TimeSpan timeout, CancellationToken cancellationToken)

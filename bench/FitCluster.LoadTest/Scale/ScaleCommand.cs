@@ -35,9 +35,14 @@ public static class ScaleCommand
         var shards = new Option<int>("--shards-per-silo") { Description = "Item shards per silo (Ranking:ShardCount = silos × this)", DefaultValueFactory = _ => 2 };
         var seed = new Option<int>("--seed") { Description = "Seed of the item features and request draws", DefaultValueFactory = _ => 1 };
         var readyTimeout = DurationOption("--ready-timeout", "Longest wait for the silos to be ready; default 15m");
+        var siloSettings = new Option<string[]>("--silo-setting")
+        {
+            Description = "A silo configuration override, Section:Key=Value, passed to every silo (repeatable; e.g. Ranking:ShardJoinGrace=00:00:00); default none: the silos' defaults",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("scale", "Scale benchmark: synthetic catalogs through the artifact's item tower, served by 1 and by several silos (a network namespace each, Redis clustering): memory, start-up, latency, saturation, coverage, and the cluster's top-k against the in-process Ranker")
         {
-            artifact, items, silos, candidates, half, quick, output, work, rate, concurrency, window, warmup, k, verify, shards, seed, readyTimeout,
+            artifact, items, silos, candidates, half, quick, output, work, rate, concurrency, window, warmup, k, verify, shards, seed, readyTimeout, siloSettings,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -79,7 +84,8 @@ public static class ScaleCommand
             parse.GetValue<int?>("--verify") ?? (quick ? 100 : 1000),
             parse.GetValue<int>("--shards-per-silo"),
             parse.GetValue<int>("--seed"),
-            parse.GetValue<TimeSpan?>("--ready-timeout") ?? TimeSpan.FromMinutes(15));
+            parse.GetValue<TimeSpan?>("--ready-timeout") ?? TimeSpan.FromMinutes(15),
+            parse.GetValue<string[]>("--silo-setting") ?? []);
     }
 
     /// <summary>bench/results/&lt;hardware&gt;/scale under the repository that holds the working folder (or the folder itself).</summary>

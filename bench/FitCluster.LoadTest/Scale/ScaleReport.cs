@@ -32,22 +32,25 @@ public static class ScaleReport
             through Redis on the bridge; requests went round-robin to the silos' own HTTP APIs (`POST /v1/rank`, k = {settings.K}).
             Catalogs: the source artifact's items, then generated items (features drawn per row, embedded by the artifact's own
             item tower, item id 0), {settings.ShardsPerSilo} shards per silo. Source model: `{Path.GetFileName(settings.ArtifactDirectory)}`.
+            Silo settings: {(settings.SiloSettings is { Count: > 0 } overrides ? string.Join(", ", overrides.Select(o => $"`{o}`")) : "the defaults (appsettings.json)")}.
 
             - **rss**: resident memory (VmRSS) sampled every 0.5 s while the configuration's load ran; largest silo and all silos.
             - **ready s**: from starting the silos until every silo answered `/health/ready` (model loaded with every check, golden set re-scored, warmed).
+              The load starts once placement has settled: every shard held, ⌊S/n⌋ or ⌈S/n⌉ per silo, no shard moved for {ScaleCluster.PlacementQuiet.TotalSeconds:0} s, at least {(ScaleCluster.ShardJoinGrace + ScaleCluster.PlacementQuiet).TotalSeconds:0} s after the silos started (the silos' shard join grace).
+            - **shards**: shards per silo at the end of the configuration (from the silos' logs); **items held**: rows of all shards together (each shard once): the catalog size when every item is reachable; **moved**: shard activations while the load ran (0: placement stayed put).
             - **p50/p99**: client-side latency at a fixed moderate rate (open loop, from the intended send time), {settings.Window.TotalSeconds:0.#} s after {settings.Warmup.TotalSeconds:0.#} s warm-up: {settings.Rate:0.##} req/s, or half the configuration's saturation throughput where that is lower (**rate**: the rate used).
             - **saturation**: successful responses/s with {settings.Concurrency} closed-loop workers over {settings.Window.TotalSeconds:0.#} s (measured first).
             - **coverage min**: the lowest `coverage` of any response of the configuration; **failed**: non-200 answers and timeouts.
             - **top-k = Ranker**: of {settings.Verify} requests per configuration, how many had exactly the in-process `Ranker`'s top-k over the same catalog (ids in order, scores within {TopKCheck.ScoreTolerance:G2}); **near ties**: how many of the rest differed only in the order of items scored within {TopKCheck.ScoreTolerance:G2} of each other.
 
-            | items | silos | candidates | precision | rss max silo MiB | rss total MiB | ready s | rate req/s | p50 ms | p99 ms | saturation req/s | coverage min | failed | top-k = Ranker | near ties |
-            |---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+            | items | silos | candidates | precision | rss max silo MiB | rss total MiB | ready s | rate req/s | p50 ms | p99 ms | saturation req/s | coverage min | failed | top-k = Ranker | near ties | shards | items held | moved |
+            |---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|
 
             """);
         foreach (var r in rows)
         {
             md.Append(CultureInfo.InvariantCulture,
-                $"| {r.Items:N0} | {r.Silos} | {r.Candidates:N0} | {r.Precision} | {r.RssMbMaxSilo:0} | {r.RssMbTotal:0} | {r.ReadySeconds:0.0} | {r.RateRps:0.##} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.SaturationRps:0.0} | {r.CoverageMin:0.####} | {r.Failed} | {r.VerifiedEqual}/{r.Verified} | {r.VerifiedNearTies} |\n");
+                $"| {r.Items:N0} | {r.Silos} | {r.Candidates:N0} | {r.Precision} | {r.RssMbMaxSilo:0} | {r.RssMbTotal:0} | {r.ReadySeconds:0.0} | {r.RateRps:0.##} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.SaturationRps:0.0} | {r.CoverageMin:0.####} | {r.Failed} | {r.VerifiedEqual}/{r.Verified} | {r.VerifiedNearTies} | {r.Placement} | {r.ItemsHeld:N0} | {r.ShardActivations} |\n");
         }
 
         var ratios = RssRatios(rows);
@@ -62,7 +65,7 @@ public static class ScaleReport
 
         if (failures.Count > 0)
         {
-            md.Append("\n## Not measured\n\n");
+            md.Append("\n## Not measured, or measured with a problem\n\n");
             foreach (var failure in failures)
             {
                 md.Append("- ").Append(failure.ReplaceLineEndings(" ")).Append('\n');

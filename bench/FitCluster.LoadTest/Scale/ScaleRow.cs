@@ -18,6 +18,9 @@ namespace FitCluster.LoadTest.Scale;
 /// <param name="VerifiedEqual">Of those, how many were equal.</param>
 /// <param name="VerifiedNearTies">Of the others, how many differed only in the order of items whose scores lie within
 /// <see cref="TopKCheck.ScoreTolerance"/> of each other (<see cref="TopKCheck.OnlyNearTies"/>).</param>
+/// <param name="Placement">Shards each silo held at the end of the configuration, from the silos' logs (<c>2/2/2</c>; <see cref="ShardPlacementLog"/>).</param>
+/// <param name="ItemsHeld">Items of all shards together at the end (each shard once): the catalog size when every item is reachable.</param>
+/// <param name="ShardActivations">Shards read (activated, e.g. after moving) while this configuration's load ran: 0 when placement stayed put.</param>
 public sealed record ScaleRow(
     int Items,
     int Silos,
@@ -34,4 +37,7 @@ public sealed record ScaleRow(
     long Failed,
     int Verified,
     int VerifiedEqual,
-    int VerifiedNearTies);
+    int VerifiedNearTies,
+    string Placement = "",
+    long ItemsHeld = 0,
+    int ShardActivations = 0);

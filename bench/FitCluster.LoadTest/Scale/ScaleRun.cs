@@ -125,7 +125,7 @@ public static class ScaleRun
             cancellationToken.ThrowIfCancellationRequested();
             var launch = new ClusterLaunch(tools.Dotnet, tools.SiloDll, tools.RedisServer, catalogDirectory, manifest.ModelVersion, settings.ShardsPerSilo,
                 Path.Combine(settings.WorkDirectory, "logs", string.Create(CultureInfo.InvariantCulture, $"{name}-{silos}silos-{DateTime.UtcNow:yyyyMMddTHHmmss}")),
-                settings.ReadyTimeout);
+                settings.ReadyTimeout, settings.SiloSettings ?? []);
             ScaleCluster cluster;
             try
             {
@@ -142,7 +142,13 @@ public static class ScaleRun
 
             await using (cluster)
             {
-                AnsiConsole.MarkupLineInterpolated($"  {silos} silo(s) ready in {cluster.ReadySeconds:0.0} s; resident {MiB(cluster.Memory().Total):N0} MiB in all");
+                AnsiConsole.MarkupLineInterpolated($"  {silos} silo(s) ready in {cluster.ReadySeconds:0.0} s; placement settled {cluster.SettleSeconds:0.0} s later: shards per silo {cluster.Placement.Describe()}, {cluster.Placement.ItemsHeld():N0} items held; resident {MiB(cluster.Memory().Total):N0} MiB in all");
+                if (cluster.SettleProblem is { } unsettled)
+                {
+                    failures.Add(string.Create(CultureInfo.InvariantCulture, $"{items:N0} items {settings.Precision}, {silos} silo(s): {unsettled} (logs: {launch.LogDirectory})"));
+                    AnsiConsole.MarkupLineInterpolated($"  [yellow]{unsettled}[/]");
+                }
+
                 foreach (var candidates in settings.Candidates)
                 {
                     var workload = new ScaleWorkload(users, keys, source.Manifest.Dims.ItemCount, source.Manifest.Dims.SequenceLength, candidates, settings.K, settings.Seed);
@@ -152,7 +158,7 @@ public static class ScaleRun
                     rows.Add(row);
                     checks.Add((check, rows.Count - 1));
                     AnsiConsole.MarkupLineInterpolated(
-                        $"  {label}: p50 {row.P50Ms:0.00} ms, p99 {row.P99Ms:0.00} ms at {row.RateRps:0.##}/s; saturation {row.SaturationRps:0.0}/s; largest silo {row.RssMbMaxSilo:N0} MiB, all {row.RssMbTotal:N0} MiB; coverage min {row.CoverageMin:0.####}; failed {row.Failed}");
+                        $"  {label}: p50 {row.P50Ms:0.00} ms, p99 {row.P99Ms:0.00} ms at {row.RateRps:0.##}/s; saturation {row.SaturationRps:0.0}/s; largest silo {row.RssMbMaxSilo:N0} MiB, all {row.RssMbTotal:N0} MiB; coverage min {row.CoverageMin:0.####}; failed {row.Failed}; shards {row.Placement}, {row.ShardActivations} activated during the load");
                 }
             }
         }
@@ -201,6 +207,7 @@ public static class ScaleRun
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
         };
         using var client = new HttpClient(handler) { Timeout = s_requestTimeout };
+        var readsBefore = cluster.Placement.Reads;
         long maxSilo = 0, maxTotal = 0;
         using var sampling = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
@@ -245,7 +252,8 @@ public static class ScaleRun
         return new ScaleRow(
             items, silos, workload.Candidates, settings.Precision, MiB(maxSilo), MiB(maxTotal), cluster.ReadySeconds, rate,
             fixedRate.Latency.P50Ms, fixedRate.Latency.P99Ms, saturation.ThroughputPerSecond, coverage,
-            fixedRate.Failed + saturation.Failed + verification.Progress().Failed, 0, 0, 0);
+            fixedRate.Failed + saturation.Failed + verification.Progress().Failed, 0, 0, 0,
+            cluster.Placement.Describe(), cluster.Placement.ItemsHeld(), cluster.Placement.Reads - readsBefore);
     }
 
     // One measured load phase with a progress bar over its warm-up and window: open loop at `rate`, or closed loop.

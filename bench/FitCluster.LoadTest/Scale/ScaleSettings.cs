@@ -20,6 +20,8 @@ namespace FitCluster.LoadTest.Scale;
 /// <param name="ShardsPerSilo">Item shards per silo (<c>Ranking:ShardCount</c> = silos × this).</param>
 /// <param name="Seed">Seed of the generated item features and of the request draws.</param>
 /// <param name="ReadyTimeout">Longest wait for the silos to be ready (load, verify, warm up).</param>
+/// <param name="SiloSettings">Silo configuration overrides, <c>Section:Key=Value</c> each, passed to every silo after the
+/// benchmark's own (e.g. <c>Ranking:ShardJoinGrace=00:00:00</c>); none by default: the silos' defaults are measured.</param>
 public sealed record ScaleSettings(
     string ArtifactDirectory,
     IReadOnlyList<int> Items,
@@ -37,7 +39,8 @@ public sealed record ScaleSettings(
     int Verify,
     int ShardsPerSilo,
     int Seed,
-    TimeSpan ReadyTimeout)
+    TimeSpan ReadyTimeout,
+    IReadOnlyList<string>? SiloSettings = null)
 {
     /// <summary>The most candidates a silo accepts by default (<c>Ranking:MaxCandidates</c>).</summary>
     public const int MaxCandidates = 10_000;
@@ -64,6 +67,10 @@ public sealed record ScaleSettings(
         Require(Verify >= 0, "--verify must be ≥ 0", problems);
         Require(ShardsPerSilo >= 1, "--shards-per-silo must be ≥ 1", problems);
         Require(ReadyTimeout > TimeSpan.Zero, "--ready-timeout must be > 0", problems);
+        foreach (var setting in SiloSettings ?? [])
+        {
+            Require(IsSiloSetting(setting), $"--silo-setting '{setting}' is not Section:Key=Value (a key of letters, digits, ':', '_' or '.', then '=')", problems);
+        }
         return problems;
     }
 
@@ -113,6 +120,14 @@ public sealed record ScaleSettings(
         }
 
         return counts;
+    }
+
+    /// <summary>Whether <paramref name="setting"/> is <c>Key=Value</c> with a configuration key (letters, digits, <c>:</c>, <c>_</c>, <c>.</c>) before the first <c>=</c>.</summary>
+    public static bool IsSiloSetting(string setting)
+    {
+        ArgumentNullException.ThrowIfNull(setting);
+        var equals = setting.IndexOf('=', StringComparison.Ordinal);
+        return equals > 0 && setting[..equals].All(c => char.IsAsciiLetterOrDigit(c) || c is ':' or '_' or '.');
     }
 
     private static void Require(bool condition, string problem, List<string> problems)

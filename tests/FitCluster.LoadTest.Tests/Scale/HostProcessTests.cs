@@ -32,4 +32,17 @@ public sealed class HostProcessTests
         await child.DisposeAsync();
         Assert.Equal(["starting", "Ready to accept", "warn: Refused artifact folder /x: bad"], File.ReadAllLines(log));
     }
+
+    [Fact]
+    public async Task Start_OnLine_GetsEveryLineInOrder()
+    {
+        using var temp = new TempDirectory();
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var child = HostProcess.Start("child", "/bin/sh", ["-c", "echo one; echo two; echo three; echo 'Ready to accept'"], temp.Combine("child.log"),
+            awaitedLine: "Ready to accept", onLine: lines.Enqueue);
+
+        await child.LineSeen.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Equal(["one", "two", "three", "Ready to accept"], lines);
+    }
 }

@@ -23,6 +23,17 @@ public sealed class ScaleCommandTests
         Assert.Equal("/w", settings.WorkDirectory);
         Assert.Equal(1000, settings.Verify);
         Assert.Equal(TimeSpan.FromSeconds(20), settings.Window);
+        Assert.Equal([], settings.SiloSettings); // the silos' own defaults are measured
+    }
+
+    [Fact]
+    public void Parse_SiloSettings_RepeatableInOrder()
+    {
+        var parse = LoadTestCommand.Create().Parse(
+            ["scale", "--artifact", "/m", "--silo-setting", "Ranking:ShardJoinGrace=00:00:00", "--silo-setting", "Ranking:UnloadAfter=00:10:00"]);
+
+        Assert.Empty(parse.Errors);
+        Assert.Equal(["Ranking:ShardJoinGrace=00:00:00", "Ranking:UnloadAfter=00:10:00"], ScaleCommand.Bind(parse).SiloSettings);
     }
 
     [Fact]

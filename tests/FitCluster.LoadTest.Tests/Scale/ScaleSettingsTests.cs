@@ -58,6 +58,25 @@ public sealed class ScaleSettingsTests
         }
     }
 
+    [Theory]
+    [InlineData("Ranking:ShardJoinGrace=00:00:00", true)]
+    [InlineData("Logging:LogLevel:Default=Warning", true)]
+    [InlineData("A_b.c=", true)]                    // an empty value is a value
+    [InlineData("Ranking:ShardJoinGrace", false)]   // no '='
+    [InlineData("=00:00:00", false)]                // no key
+    [InlineData("--Ranking:X=1", false)]            // the '--' is the benchmark's to add
+    [InlineData("Ranking X=1", false)]
+    public void IsSiloSetting_KeyEqualsValue(string setting, bool expected) => Assert.Equal(expected, ScaleSettings.IsSiloSetting(setting));
+
+    [Fact]
+    public void Problems_BadSiloSetting_NamesIt()
+    {
+        var problems = (Valid() with { SiloSettings = ["Ranking:ShardJoinGrace=00:00:00", "oops"] }).Problems();
+
+        var problem = Assert.Single(problems);
+        Assert.Contains("--silo-setting 'oops'", problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Problems_MoreCandidatesThanTheSmallestCatalog_Reported()
     {

@@ -43,6 +43,8 @@ public sealed partial class ModelStore : IDisposable
     // only its own shards' rows).
     private readonly ConcurrentDictionary<(string Version, int Shard), int> _shardRows = new();
     private long _shardRowsRead;
+    private long _shardsChanged = long.MinValue; // when a shard activation last read or freed rows here
+    private int _trimWanted;
     private Listing _listing = new([], [], ImmutableDictionary<string, string>.Empty, long.MinValue);
 
     /// <summary>Creates the store.</summary>
@@ -122,12 +124,38 @@ public sealed partial class ModelStore : IDisposable
         var items = model.Artifact.ItemFile.ReadShard(shard, model.Plan.ShardCount);
         Interlocked.Add(ref _shardRowsRead, items.Count);
         _shardRows[(model.ModelVersion, shard)] = items.Count;
+        ShardsChanged();
         LogShardLoaded(_logger, model.ModelVersion, shard, items.Count, items.ResidentBytes, watch.ElapsedMilliseconds);
         return items;
     }
 
     /// <summary>Records that this silo's activation of <paramref name="shard"/> of <paramref name="modelVersion"/> freed its rows.</summary>
-    public void ReleaseShard(string modelVersion, int shard) => _shardRows.TryRemove((modelVersion, shard), out _);
+    public void ReleaseShard(string modelVersion, int shard)
+    {
+        _shardRows.TryRemove((modelVersion, shard), out _);
+        ShardsChanged();
+    }
+
+    /// <summary>
+    /// Whether memory should be given back now: shards were loaded or freed here (a start, a move, an unload — the read's
+    /// transient buffers and a moved shard's rows are garbage the server GC keeps committed) and none for
+    /// <paramref name="quiet"/>. Answers true once per such burst.
+    /// </summary>
+    public bool TakeShardTrim(TimeSpan quiet)
+    {
+        if (Volatile.Read(ref _trimWanted) == 0 || _time.GetElapsedTime(Interlocked.Read(ref _shardsChanged)) < quiet)
+        {
+            return false;
+        }
+
+        return Interlocked.Exchange(ref _trimWanted, 0) == 1;
+    }
+
+    private void ShardsChanged()
+    {
+        Interlocked.Exchange(ref _shardsChanged, _time.GetTimestamp());
+        Volatile.Write(ref _trimWanted, 1);
+    }
 
     /// <summary>The shards held on this silo now, with their row counts, by version and shard index.</summary>
     public IReadOnlyDictionary<(string ModelVersion, int Shard), int> ShardsHeld() => new Dictionary<(string, int), int>(_shardRows);

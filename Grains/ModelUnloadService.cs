@@ -6,7 +6,9 @@ namespace FitCluster.Grains;
 /// <summary>
 /// Unloads, on this silo, the model versions that are neither active nor used for <see cref="RankingOptions.UnloadAfter"/>
 /// (<see cref="ModelStore.UnloadIdle"/>), checking every quarter of that period (at most every 30 s), so that memory stays
-/// bounded across rollouts; their shard activations deactivate themselves.
+/// bounded across rollouts; their shard activations deactivate themselves. Memory is given back to the system
+/// (<see cref="MemoryTrim"/>) after an unload, and once shard activations have left this silo's rows alone for
+/// <see cref="ShardQuiet"/> after loading or freeing some (a start, shards moving between silos).
 /// </summary>
 public sealed partial class ModelUnloadService(ModelStore store, ActiveVersionCache active, TimeProvider time, ILogger<ModelUnloadService> logger) : BackgroundService
 {
@@ -29,11 +31,12 @@ public sealed partial class ModelUnloadService(ModelStore store, ActiveVersionCa
         {
             try
             {
-                if (trimDue is { } due && time.GetTimestamp() >= due)
+                var afterUnload = trimDue is { } due && time.GetTimestamp() >= due;
+                if (afterUnload || store.TakeShardTrim(ShardQuiet))
                 {
                     trimDue = null;
                     var (before, after) = MemoryTrim.Run();
-                    LogTrimmed(logger, before / (1024 * 1024), after / (1024 * 1024));
+                    LogTrimmed(logger, afterUnload ? "unloaded model versions" : "shards loaded, moved or freed", before / (1024 * 1024), after / (1024 * 1024));
                 }
 
                 if (store.UnloadIdle(await active.GetAsync(stoppingToken)).Count > 0)
@@ -51,12 +54,15 @@ public sealed partial class ModelUnloadService(ModelStore store, ActiveVersionCa
         }
     }
 
+    /// <summary>How long shard activations must have left this silo's rows alone before memory is given back after them.</summary>
+    public static TimeSpan ShardQuiet { get; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long after an unload the memory is trimmed: once the unloaded versions' sessions and shards are gone.</summary>
     public static TimeSpan TrimDelay(TimeSpan requestTimeout, TimeSpan checkInterval) =>
         (requestTimeout * 2) + checkInterval + TimeSpan.FromSeconds(1);
 
-    [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Returned memory of unloaded model versions to the system: resident {BeforeMb} MB → {AfterMb} MB")]
-    private static partial void LogTrimmed(ILogger logger, long beforeMb, long afterMb);
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Returned memory to the system after {Cause}: resident {BeforeMb} MB → {AfterMb} MB")]
+    private static partial void LogTrimmed(ILogger logger, string cause, long beforeMb, long afterMb);
 
     [LoggerMessage(EventId = 2300, Level = LogLevel.Debug, Message = "Could not check for idle model versions: {Reason}")]
     private static partial void LogCheckFailed(ILogger logger, string reason);

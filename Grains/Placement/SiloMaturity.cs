@@ -1,22 +1,31 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
 namespace FitCluster.Grains.Placement;
 
 /// <summary>
-/// Which silos item shards may be placed on: those this silo has seen active for at least
-/// <see cref="RankingOptions.ShardJoinGrace"/>. A silo that has just joined is still loading and warming its model
-/// versions; shards placed or migrated onto it then would make requests wait for that load (and miss their deadline
-/// under load). Silos already active when this silo started count as settled; this silo itself does not, until the grace
-/// has passed, so that every silo's view agrees once the grace is over.
+/// Which silos item shards may be placed on: those that started at least <see cref="RankingOptions.ShardJoinGrace"/>
+/// ago. A silo that has just joined is still loading and warming its model versions; shards placed or migrated onto it
+/// then would make requests wait for that load (and miss their deadline under load).
 /// </summary>
-/// <remarks>Thread-safe. With a grace of zero every active silo is eligible at once.</remarks>
-public sealed class SiloMaturity(IClusterMembershipService membership, ILocalSiloDetails localSilo, IOptions<RankingOptions> options, TimeProvider time)
+/// <remarks>
+/// <para>A silo's start time is read from its address: Orleans' generation is the whole seconds from 2022-01-01 UTC to
+/// the silo's start (<c>SiloAddress.AllocateNewGeneration</c>), so every silo computes the same age for every other, up
+/// to clock skew, and the placement director and the rebalancers of all silos work from one list. (Ages counted from
+/// when each silo first saw the others differed between silos during a start-up, and the silos placed the same shards by
+/// different plans: measured at 10M items, 6 shards were loaded 16–18 times per start.)</para>
+/// <para>Thread-safe. With a grace of zero every active silo is eligible at once.</para>
+/// </remarks>
+public sealed class SiloMaturity(IOptions<RankingOptions> options, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<SiloAddress, long> _firstSeen = new();
-    private readonly Lock _gate = new();
-    private MembershipVersion _seen = MembershipVersion.MinValue;
-    private bool _baselineTaken;
+    /// <summary>Where Orleans counts silo generations from.</summary>
+    public static readonly DateTimeOffset GenerationEpoch = new(2022, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>When <paramref name="silo"/> started, from its generation.</summary>
+    public static DateTimeOffset StartedAt(SiloAddress silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        return GenerationEpoch.AddSeconds(silo.Generation);
+    }
 
     /// <summary>
     /// The silos of <paramref name="silos"/> that have settled (all of them when none has, so a shard always has a home),
@@ -32,54 +41,25 @@ public sealed class SiloMaturity(IClusterMembershipService membership, ILocalSil
             return silos;
         }
 
-        Refresh();
-        var now = time.GetTimestamp();
+        var now = time.GetUtcNow();
         List<SiloAddress>? settled = null;
         for (var i = 0; i < silos.Count; i++)
         {
-            var silo = silos[i];
-            var age = _firstSeen.TryGetValue(silo, out var seen) ? (seen == long.MinValue ? TimeSpan.MaxValue : time.GetElapsedTime(seen, now)) : TimeSpan.Zero;
+            var age = now - StartedAt(silos[i]);
             if (age >= grace)
             {
-                (settled ??= new List<SiloAddress>(silos.Count)).Add(silo);
+                (settled ??= new List<SiloAddress>(silos.Count)).Add(silos[i]);
             }
-            else if (nextSettles is not { } next || grace - age < next)
+            else
             {
-                nextSettles = grace - age;
+                var wait = grace - (age < TimeSpan.Zero ? TimeSpan.Zero : age);
+                if (nextSettles is not { } next || wait < next)
+                {
+                    nextSettles = wait;
+                }
             }
         }
 
         return settled is null ? silos : settled.Count == silos.Count ? silos : settled;
-    }
-
-    // Records when each active silo was first seen; the first snapshot's silos (but this one) are settled already.
-    private void Refresh()
-    {
-        var snapshot = membership.CurrentSnapshot;
-        if (snapshot.Version == _seen)
-        {
-            return;
-        }
-
-        lock (_gate)
-        {
-            var now = time.GetTimestamp();
-            foreach (var member in snapshot.Members.Values)
-            {
-                if (member.Status == SiloStatus.Active)
-                {
-                    var settled = !_baselineTaken && !member.SiloAddress.Equals(localSilo.SiloAddress);
-                    _firstSeen.TryAdd(member.SiloAddress, settled ? long.MinValue : now);
-                }
-                else if (member.Status is SiloStatus.Dead)
-                {
-                    _firstSeen.TryRemove(member.SiloAddress, out _);
-                }
-            }
-
-            _firstSeen.TryAdd(localSilo.SiloAddress, now);
-            _baselineTaken = true;
-            _seen = snapshot.Version;
-        }
     }
 }

@@ -147,6 +147,30 @@ public sealed class ModelStoreTests
         Assert.Equal(["fit-a"], store.LoadedVersions());
     }
 
+    [Fact]
+    public void TakeShardTrim_OnceAfterABurstOfShardChangesHasBeenQuiet()
+    {
+        using var root = new TempDirectory();
+        TestArtifact.WriteFit(root.Combine("a"), version: "fit-a");
+        var (store, clock) = Store(root.Path);
+        var quiet = TimeSpan.FromSeconds(10);
+        Assert.False(store.TakeShardTrim(quiet)); // nothing loaded or freed yet
+
+        var model = store.Get("fit-a");
+        store.LoadShard(model, 0);
+        clock.Advance(TimeSpan.FromSeconds(6));
+        store.ReleaseShard("fit-a", 0); // the burst goes on
+        clock.Advance(TimeSpan.FromSeconds(6));
+        Assert.False(store.TakeShardTrim(quiet)); // 6 s since the last change
+        clock.Advance(TimeSpan.FromSeconds(4));
+        Assert.True(store.TakeShardTrim(quiet));
+        Assert.False(store.TakeShardTrim(quiet)); // once per burst
+
+        store.LoadShard(model, 1);
+        clock.Advance(quiet);
+        Assert.True(store.TakeShardTrim(quiet));
+    }
+
     private static (ModelStore Store, ManualClock Clock) Store(string root, TimeSpan? unloadAfter = null)
     {
         var clock = new ManualClock();

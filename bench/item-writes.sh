@@ -4,7 +4,8 @@
 # (CONCURRENCY in flight) while RANK_RATE ranking requests per second run; appends the result to OUT.
 # Usage: bench/item-writes.sh ARTIFACT_ROOT ARTIFACT_DIR OUT.md [ITEMS] [BATCH] [CONCURRENCY] [RANK_RATE]
 # ARTIFACT_DIR is the active version's folder (features and candidates are drawn from it). Build first (./fit build).
-# SHARDS: Ranking:ShardCount (default 2, one per core of the 2-core machine).
+# SHARDS: Ranking:ShardCount (default 2, one per core of the 2-core machine). A plot goes beside OUT
+# (OUT-ITEMS-rankRANK_RATE.png: items stored and acknowledged → rankable time against time).
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROOT="$(cd "$1" && pwd)"; ARTIFACT="$(cd "$2" && pwd)"; OUT="$3"
@@ -23,6 +24,6 @@ dotnet "$SILO" "--Ranking:ArtifactRoot=$ROOT" "--Ranking:ShardCount=$SHARDS" "--
 for _ in $(seq 1 240); do curl -sf http://127.0.0.1:5080/health/ready >/dev/null 2>&1 && break; sleep 0.5; done
 curl -sf http://127.0.0.1:5080/health/ready >/dev/null || { echo "silo not ready (log: $LOGS/silo.log)" >&2; exit 1; }
 timeout 900 dotnet "$LOAD" items --url http://127.0.0.1:5080/ --artifact "$ARTIFACT" --items "$ITEMS" --batch "$BATCH" \
-  --concurrency "$CONCURRENCY" --rank-rate "$RANK_RATE" --out "$OUT"
+  --concurrency "$CONCURRENCY" --rank-rate "$RANK_RATE" --out "$OUT" --plot "${OUT%.md}-${ITEMS}-rank${RANK_RATE}.png"
 echo "silo RSS at the end: $(awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$pid/status)" | tee -a "$OUT"
 echo "results appended to $OUT; silo log in $LOGS"

@@ -29,19 +29,21 @@ public static class ItemWriteBench
         var rankRate = new Option<int>("--rank-rate") { Description = "Ranking requests per second during the writes (0: none)", DefaultValueFactory = _ => 100 };
         var candidates = new Option<int>("--candidates") { Description = "Candidates per ranking request", DefaultValueFactory = _ => 2_000 };
         var output = new Option<string?>("--out") { Description = "Markdown file to append the result to" };
+        var plot = new Option<string?>("--plot") { Description = "PNG to draw: items stored and acknowledged → rankable time against time (FILE.png)" };
         var command = new RootCommand("Measures item upserts: items/s, time from acknowledgement to rankable, ranking latency meanwhile; " +
             "the admin token comes from FITCLUSTER_ADMIN_TOKEN")
         {
-            url, artifact, items, batch, concurrency, rankRate, candidates, output,
+            url, artifact, items, batch, concurrency, rankRate, candidates, output, plot,
         };
         command.SetAction(async (parse, cancellationToken) => await RunAsync(
             new Uri(parse.GetRequiredValue(url)), parse.GetRequiredValue(artifact), parse.GetValue(items), parse.GetValue(batch), parse.GetValue(concurrency),
-            parse.GetValue(rankRate), parse.GetValue(candidates), parse.GetValue(output), cancellationToken).ConfigureAwait(false));
+            parse.GetValue(rankRate), parse.GetValue(candidates), parse.GetValue(output), parse.GetValue(plot), cancellationToken).ConfigureAwait(false));
         return command;
     }
 
     private static async Task<int> RunAsync(
-        Uri url, string artifactDirectory, int itemCount, int batchSize, int concurrency, int rankRate, int candidates, string? output, CancellationToken cancellationToken)
+        Uri url, string artifactDirectory, int itemCount, int batchSize, int concurrency, int rankRate, int candidates, string? output, string? plotPath,
+        CancellationToken cancellationToken)
     {
         var token = (Environment.GetEnvironmentVariable("FITCLUSTER_ADMIN_TOKEN") ?? string.Empty).Split(',')[0].Trim();
         if (token.Length == 0)
@@ -141,6 +143,7 @@ public static class ItemWriteBench
 
         var probeCandidates = sample.ItemKeys.Take(99).ToList();
         var batchLatencies = new List<double>();
+        var timeline = new List<(double Seconds, long Stored, double VisibleMs)>();
         var visibility = new List<double>();
         var stored = 0L;
         var writeErrors = 0;
@@ -178,6 +181,7 @@ public static class ItemWriteBench
                 {
                     batchLatencies.Add(Stopwatch.GetElapsedTime(started, acknowledged).TotalMilliseconds);
                     visibility.Add(seen is null ? double.PositiveInfinity : Stopwatch.GetElapsedTime(acknowledged, seen.Value).TotalMilliseconds);
+                    timeline.Add((watch.Elapsed.TotalSeconds, Interlocked.Read(ref stored), visibility[^1]));
                     if (watch.Elapsed - lastProgress >= TimeSpan.FromSeconds(1))
                     {
                         lastProgress = watch.Elapsed;
@@ -197,6 +201,11 @@ public static class ItemWriteBench
         if (output is not null)
         {
             await File.AppendAllTextAsync(output, report, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (plotPath is not null)
+        {
+            Plot(plotPath, timeline, rankRate);
         }
 
         return writeErrors == 0 && visibility.All(double.IsFinite) ? 0 : 2;
@@ -254,6 +263,29 @@ public static class ItemWriteBench
         text.Append(c, $"| acknowledged → rankable p50 / p99 / max | {P(visibility, 0.5):F1} / **{P(visibility, 0.99):F1}** / {P(visibility, 1):F1} ms (n = {visibility.Count}; includes the probe's own ranking request) |\n");
         text.Append(c, $"| ranking during writes p50 / p99 / max | {P(ranks, 0.5):F2} / {P(ranks, 0.99):F2} / {P(ranks, 1):F2} ms (n = {ranks.Count}, {rankErrors} errors) |\n");
         return text.ToString();
+    }
+
+    // Items stored (left axis) and each batch's acknowledged → rankable time (right axis) against seconds since the first write.
+    private static void Plot(string path, List<(double Seconds, long Stored, double VisibleMs)> timeline, int rankRate)
+    {
+        using var plot = new ScottPlot.Plot();
+        var points = timeline.OrderBy(t => t.Seconds).ToList();
+        var stored = plot.Add.Scatter(points.Select(t => t.Seconds).ToArray(), points.Select(t => (double)t.Stored).ToArray());
+        stored.LegendText = "items stored (left)";
+        stored.MarkerSize = 0;
+        stored.LineWidth = 2;
+        var finite = points.Where(t => double.IsFinite(t.VisibleMs)).ToList();
+        var visible = plot.Add.Scatter(finite.Select(t => t.Seconds).ToArray(), finite.Select(t => t.VisibleMs).ToArray());
+        visible.LegendText = "acknowledged → rankable, ms (right)";
+        visible.LineWidth = 0;
+        visible.MarkerSize = 4;
+        visible.Axes.YAxis = plot.Axes.Right;
+        plot.Title(string.Create(CultureInfo.InvariantCulture, $"Item upserts, ranking load {rankRate} req/s"));
+        plot.XLabel("seconds since the first write");
+        plot.Axes.Left.Label.Text = "items stored";
+        plot.Axes.Right.Label.Text = "ms";
+        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
+        plot.SavePng(path, 900, 500);
     }
 
     private static double P(List<double> values, double quantile)

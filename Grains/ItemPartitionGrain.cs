@@ -42,7 +42,7 @@ public sealed partial class ItemPartitionGrain(ModelStore store, ILogger<ItemPar
     private readonly Dictionary<(string Version, int Shard), ItemSubscriber> _subscribers = [];
     private readonly List<(long Segment, string? ETag)> _segments = [];
     private List<(ImmutableArray<CatalogItem> Changes, TaskCompletionSource<long> Done)> _pending = [];
-    private Task? _flushing;
+    private bool _flushing;
     private IGrainStorage _storage = null!;
     private Orleans.Serialization.Serializer _serializer = null!;
     private long _committed;    // the sequence of the last change stored and applied
@@ -117,7 +117,14 @@ public sealed partial class ItemPartitionGrain(ModelStore store, ILogger<ItemPar
         // Group commit: writes that arrive while a segment is being stored go together into the next one.
         var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending.Add((changes, done));
-        _flushing ??= FlushAsync();
+        if (!_flushing)
+        {
+            // The flag is set before the loop starts and cleared by it: a flush that completes synchronously (a storage
+            // write that did, and no subscriber to push to) leaves it cleared, never stuck.
+            _flushing = true;
+            _ = FlushAsync();
+        }
+
         return done.Task;
     }
 
@@ -152,9 +159,18 @@ public sealed partial class ItemPartitionGrain(ModelStore store, ILogger<ItemPar
                 }
             }
         }
+        catch (Exception e)
+        {
+            foreach (var (_, done) in _pending)
+            {
+                done.TrySetException(e); // not expected: StoreAsync's failures are handled per group above
+            }
+
+            _pending.Clear();
+        }
         finally
         {
-            _flushing = null;
+            _flushing = false;
         }
     }
 

@@ -67,7 +67,12 @@ public sealed class UserStateTests
             return "the writer reached its bound";
         }, cancellationToken);
 
-        await armed.Task.WaitAsync(cancellationToken);
+        // The writer stops at its first failure: if it stops before enough writes were acknowledged, fail now, not never.
+        if (await Task.WhenAny(armed.Task, writer).WaitAsync(cancellationToken) != armed.Task)
+        {
+            Assert.Fail($"the writer stopped before the kill: {await writer}");
+        }
+
         await silo.KillAsync();
         var stopped = await writer;
         await silo.RestartAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using FitCluster.Model.Numerics;
 
 namespace FitCluster.Model.Artifacts;
 
@@ -85,6 +86,33 @@ public sealed class ItemTable
         var half = new Half[heads.Length];
         TensorPrimitives.ConvertToHalf(heads, half);
         return new ItemTable(itemHeads, headDim, metaSize, queryIndex, null, half);
+    }
+
+    /// <summary>How many candidates ahead the scorers prefetch a row (<see cref="PrefetchRow"/>).</summary>
+    internal const int PrefetchDistance = 16;
+
+    /// <summary>
+    /// Starts loading row <paramref name="row"/>'s query index and heads into the cache: a hint the scorers give
+    /// <see cref="PrefetchDistance"/> candidates ahead, so the misses of rows read at random overlap. Rows outside the
+    /// table are ignored.
+    /// </summary>
+    internal void PrefetchRow(int row)
+    {
+        if ((uint)row >= (uint)Count)
+        {
+            return;
+        }
+
+        var size = RowSize;
+        Prefetch.Line(in QueryIndex[row]);
+        if (_single is not null)
+        {
+            Prefetch.Lines(in _single[row * size], size * sizeof(float));
+        }
+        else
+        {
+            Prefetch.Lines(in _half![row * size], size * 2);
+        }
     }
 
     /// <summary>Copies row <paramref name="row"/>'s heads into <paramref name="destination"/> as float32.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using FitCluster.Model.Artifacts;
 
@@ -73,6 +74,60 @@ public sealed class ItemShard
         Span<byte> buffer = max <= 512 ? stackalloc byte[max] : new byte[max];
         var utf8 = buffer[..Encoding.UTF8.GetBytes(id, buffer)];
         return _ids.Find(utf8, ItemIdHash.Fnv1a(utf8));
+    }
+
+    /// <summary>
+    /// The local row of each of <paramref name="ids"/> (−1 where this shard does not hold it) into
+    /// <paramref name="rows"/>: the same answers as <see cref="Find"/> id by id, with the memory reads of all ids
+    /// overlapped (<see cref="IdIndex.FindMany"/>) — what a request's candidates need from a shard of millions of rows.
+    /// </summary>
+    public void FindAll(IReadOnlyList<string> ids, Span<int> rows)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (rows.Length != ids.Count)
+        {
+            throw new ArgumentException($"{ids.Count} ids and {rows.Length} rows.", nameof(rows));
+        }
+
+        var count = ids.Count;
+        var capacity = 0L;
+        for (var i = 0; i < count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(ids[i], nameof(ids));
+            capacity += Encoding.UTF8.GetMaxByteCount(ids[i].Length);
+        }
+
+        if (capacity > Array.MaxLength)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                rows[i] = Find(ids[i]);
+            }
+
+            return;
+        }
+
+        var bytes = ArrayPool<byte>.Shared.Rent((int)capacity);
+        var offsets = ArrayPool<int>.Shared.Rent(count + 1);
+        var hashes = ArrayPool<uint>.Shared.Rent(count);
+        try
+        {
+            offsets[0] = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var written = Encoding.UTF8.GetBytes(ids[i], bytes.AsSpan(offsets[i]));
+                offsets[i + 1] = offsets[i] + written;
+                hashes[i] = ItemIdHash.Fnv1a(bytes.AsSpan(offsets[i], written));
+            }
+
+            _ids.FindMany(bytes.AsSpan(0, offsets[count]), offsets.AsSpan(0, count + 1), hashes.AsSpan(0, count), rows);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+            ArrayPool<int>.Shared.Return(offsets);
+            ArrayPool<uint>.Shared.Return(hashes);
+        }
     }
 
     /// <summary>The item index (≥ 1) of local row <paramref name="row"/>: the user tower's id of the item.</summary>

@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Text;
 using FitCluster.Model.Artifacts;
+using FitCluster.Model.Numerics;
 using Microsoft.Win32.SafeHandles;
 
 namespace FitCluster.Model.Catalog;
@@ -280,13 +281,15 @@ public sealed class ItemTableFile
                 $"{Path}: one shard would hold {count:N0} items ({idBytes:N0} bytes of ids), more than one array holds; use more shards.");
         }
 
-        var allIds = new byte[idBytes];
-        var idOffsets = new int[count + 1];
-        var itemIndex = new int[count];
-        var queryIndex = new ushort[count];
+        // Every element below is written before it is read (uninitialised, pinned, in huge pages where large: HugePages).
+        var allIds = HugePages.Allocate<byte>(idBytes);
+        var idOffsets = HugePages.Allocate<int>(count + 1);
+        idOffsets[0] = 0;
+        var itemIndex = HugePages.Allocate<int>(count);
+        var queryIndex = HugePages.Allocate<ushort>(count);
         var rowSize = _layout.RowSize;
-        var single = IsHalf ? null : new float[(long)count * rowSize];
-        var half = IsHalf ? new Half[(long)count * rowSize] : null;
+        var single = IsHalf ? null : HugePages.Allocate<float>((long)count * rowSize);
+        var half = IsHalf ? HugePages.Allocate<Half>((long)count * rowSize) : null;
         var row = 0;
         foreach (var (bytes, offsets, firstRow, rows) in ids)
         {

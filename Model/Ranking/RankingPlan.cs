@@ -112,9 +112,10 @@ public sealed class RankingPlan
         {
             var count = 0;
             var unknown = new List<int>();
+            shard.FindAll(ids, rows.AsSpan(0, ids.Count));
             for (var i = 0; i < ids.Count; i++)
             {
-                var row = shard.Find(ids[i]);
+                var row = rows[i]; // count ≤ i: compacting in place never overwrites a row not yet read
                 if (row < 0)
                 {
                     unknown.Add(positions[i]);

@@ -29,6 +29,11 @@ public sealed class DotScorer : ICandidateScorer
             Span<float> item = size <= 1024 ? stackalloc float[size] : new float[size];
             for (var c = 0; c < rows.Length; c++)
             {
+                if (c + ItemTable.PrefetchDistance < rows.Length)
+                {
+                    items.PrefetchRow(rows[c + ItemTable.PrefetchDistance]); // rows are read at random: overlap their misses
+                }
+
                 items.CopyRow(rows[c], item);
                 scores[c] = TensorPrimitives.Dot(userHeads.Slice(queryIndex[rows[c]] * size, size), item);
             }
@@ -39,6 +44,11 @@ public sealed class DotScorer : ICandidateScorer
         var heads = items.SingleHeads;
         for (var c = 0; c < rows.Length; c++)
         {
+            if (c + ItemTable.PrefetchDistance < rows.Length)
+            {
+                items.PrefetchRow(rows[c + ItemTable.PrefetchDistance]);
+            }
+
             var row = rows[c];
             scores[c] = TensorPrimitives.Dot(userHeads.Slice(queryIndex[row] * size, size), heads.Slice(row * size, size)); // FIT, eq. 3
         }

@@ -33,6 +33,29 @@ public sealed class LssScorerTests
     }
 
     [Theory]
+    [InlineData(8)]  // one vector of the fused dot, no pair
+    [InlineData(24)] // a pair of vectors and a single one
+    [InlineData(12)] // not a multiple of 8: the TensorPrimitives dot
+    public void Score_EveryHeadDim_MatchesReference(int headDim)
+    {
+        var random = new Random(headDim);
+        var scorer = RandomScorer(random, userHeads: 2, itemHeads: 2, headDim, width: 3);
+        var table = RandomTable(random, count: 90, itemHeads: 2, headDim, metaSize: 3);
+        var user = Values(random, 3 * 2 * headDim);
+        var rows = Enumerable.Range(0, 70).Select(_ => random.Next(table.Count)).ToArray();
+        var scores = new float[rows.Length];
+
+        scorer.Score(user, table, rows, scores);
+
+        for (var c = 0; c < rows.Length; c++)
+        {
+            var row = rows[c];
+            var expected = scorer.ScoreReference(user.AsSpan(table.QueryIndex[row] * 2 * headDim, 2 * headDim), table.SingleHeads.Slice(row * 2 * headDim, 2 * headDim));
+            Assert.True(Math.Abs(expected - scores[c]) <= 1e-4 * Math.Max(1, Math.Abs(expected)), $"p = {headDim}, candidate {c}: {scores[c]} vs {expected}");
+        }
+    }
+
+    [Theory]
     [InlineData(5)]
     [InlineData(300)]
     public void Score_PortableAndFusedKernels_Agree(int candidates)

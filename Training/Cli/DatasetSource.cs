@@ -80,10 +80,10 @@ public static class DatasetSource
                 log($"{dataset}: {interactions.UserCount:N0} users, {interactions.BehaviourItems.Length:N0} reviews, {interactions.ActiveItems.Length:N0} reviewed items");
                 break;
             case "taobao":
-                var taobao = TaobaoLoader.Load(
-                    RequireDirectory(dataset, dataDirectory, "raw_sample.csv, ad_feature.csv and user_profile.csv (plain or .gz)"),
-                    new InlineProgress<string>(log), cacheDirectory);
-                log($"taobao: {taobao.Log.UserCount:N0} users with clicks, {taobao.PageViews.Count:N0} page views, {taobao.Log.BehaviourItems.Length:N0} clicks, {taobao.Log.ItemVocabSize - 1:N0} ad groups");
+                // The Tianchi files need no code of their own either: the built-in dataset is examples/taobao/schema.json.
+                var folder = RequireDirectory(dataset, dataDirectory, "raw_sample.csv, ad_feature.csv and user_profile.csv (plain or .gz)");
+                var taobao = SchemaDatasetLoader.Load(BuiltInSchemas.Taobao(folder), folder, new InlineProgress<string>(log), cacheDirectory);
+                log($"taobao: {taobao.Log.UserCount:N0} users with clicks, {taobao.Impressions?.Count ?? 0:N0} page views, {taobao.Log.BehaviourItems.Length:N0} clicks, {taobao.Log.ItemVocabSize - 1:N0} ad groups");
                 return Report(taobao.Split(sampleOptions), watch, log);
             default:
                 throw new ArgumentException($"Unknown dataset '{dataset}'. Known: {string.Join(", ", Names)}, or a dataset schema file (*.json).");

@@ -52,7 +52,7 @@ public sealed class DatasetSourceTests : IDisposable
     [Fact]
     public void Load_Taobao_SplitsPageViewsByDay()
     {
-        TaobaoLoaderTests.WriteFiles(_directory.Path);
+        TaobaoTests.WriteFiles(_directory.Path);
 
         var splits = DatasetSource.Load("taobao", _directory.Path, s_noValidation, _ => { });
 

@@ -1,9 +1,14 @@
 using FitCluster.Training.Data;
+using FitCluster.Training.Data.Schema;
 using Xunit;
 
 namespace FitCluster.Training.Tests.Data;
 
-public sealed class TaobaoLoaderTests : IDisposable
+/// <summary>
+/// <c>--dataset taobao</c>: the built-in schema (<c>examples/taobao/schema.json</c>, <see cref="BuiltInSchemas.Taobao"/>)
+/// over Tianchi-shaped files. The expectations are worked out by hand from the fixture below, not by another reader.
+/// </summary>
+public sealed class TaobaoTests : IDisposable
 {
     // D = 2017-05-06 00:00 UTC+8; the test day (the 8th) starts at D + 7 days = 1494604800.
     private const long D = 1_494_000_000;
@@ -57,7 +62,7 @@ public sealed class TaobaoLoaderTests : IDisposable
     private readonly TempDirectory _directory = new("fitcluster-taobao");
     private readonly string _cache;
 
-    public TaobaoLoaderTests()
+    public TaobaoTests()
     {
         Directory.CreateDirectory(_directory.Path);
         _cache = Path.Combine(_directory.Path, "cache");
@@ -80,7 +85,7 @@ public sealed class TaobaoLoaderTests : IDisposable
         WriteFiles(_directory.Path);
         var progress = new ProgressLines();
 
-        var dataset = TaobaoLoader.Load(_directory.Path, progress, _cache);
+        var dataset = Load(_directory.Path, progress, _cache);
 
         var log = dataset.Log;
         Assert.Equal("taobao", log.Name);
@@ -91,11 +96,19 @@ public sealed class TaobaoLoaderTests : IDisposable
         Assert.Equal([0, 1, 3, 6], log.BehaviourOffsets);
         Assert.Equal([5, /* user 10 */ 3, 1, /* user 30 */ 2, 5, 3], log.BehaviourItems);
         Assert.Equal([1, 2, 3, 5], log.ActiveItems);
-        Assert.True(progress.Any("raw_sample.csv: 13 page views of 4 users, 3 malformed lines skipped"), string.Join('\n', progress.Lines));
-        Assert.True(progress.Any("kept 3 users with clicks (1 without dropped), 12 page views, 6 clicks, 6 ad groups"), string.Join('\n', progress.Lines));
-        Assert.True(progress.Any("ad_feature.csv: 6 ad groups, 5 of the 6 in the page views described, 1 malformed lines skipped"), string.Join('\n', progress.Lines));
-        Assert.True(progress.Any("user_profile.csv: 3 profiles, 2 of the 3 kept users described, 1 malformed lines skipped"), string.Join('\n', progress.Lines));
-        Assert.True(progress.Any("behavior_log.csv: present, header checked, not read"), string.Join('\n', progress.Lines));
+        // 16 lines: 2 DuckDB cannot parse (lines 10, 11), 1 with nonclk ≠ 1 − clk, user 20's single page view (no click).
+        var report = dataset.Report.Select(l => l.Trim()).ToArray();
+        Assert.Contains("data check: 14 rows read, 12 kept", report);
+        Assert.Contains("dropped 2: malformed lines (DuckDB could not parse them)", report);
+        Assert.Contains("dropped 1: missing or malformed label (not 0/1)", report);
+        Assert.Contains("dropped 1 users with fewer than 1 behaviours (1 rows)", report);
+        Assert.Contains(report, l => l.StartsWith("malformed: raw_sample.csv line 10:", StringComparison.Ordinal));
+        Assert.Contains(report, l => l.StartsWith("malformed: raw_sample.csv line 11:", StringComparison.Ordinal));
+        Assert.Contains("users table user_profile.csv: 2 of 3 users described, 1 rows of other or missing ids ignored, 1 malformed lines dropped", report);
+        Assert.Contains(report, l => l.StartsWith("malformed: user_profile.csv line 5:", StringComparison.Ordinal));
+        Assert.Contains("items table ad_feature.csv: 5 of 6 items described, 1 rows of other or missing ids ignored, 1 malformed lines dropped", report);
+        Assert.Contains(report, l => l.StartsWith("malformed: ad_feature.csv line 8:", StringComparison.Ordinal));
+        Assert.True(progress.Any("taobao: 3 users, 6 items, 6 behaviours, 12 impressions"), string.Join('\n', progress.Lines));
     }
 
     [Fact]
@@ -103,14 +116,14 @@ public sealed class TaobaoLoaderTests : IDisposable
     {
         WriteFiles(_directory.Path);
 
-        var dataset = TaobaoLoader.Load(_directory.Path, null, _cache);
+        var dataset = Load(_directory.Path, null, _cache);
 
-        var views = dataset.PageViews;
+        var views = dataset.Impressions!;
         Assert.Equal([0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2], views.User);
         Assert.Equal([3, 5, 1, 3, 2, 1, 4, 2, 5, 6, 3, 1], views.Item);
         Assert.Equal([0f, 1, 0, 1, 0, 1, 0, 1, 1, 0, 1, 0], views.Label); // clk
         Assert.Equal([0, 0, 1, 1, 1, 2, 3, 3, 4, 4, 5, 6], views.Position);
-        Assert.Equal([D + 3_600, TestDay + 20, D + 100, D + 500, D + 500, D + 86_400, TestDay + 10, D + 1_000, D + 2_000, D + 2_000, D + 3_000, D + 4_000], dataset.PageViewTimes);
+        Assert.Equal([D + 3_600, TestDay + 20, D + 100, D + 500, D + 500, D + 86_400, TestDay + 10, D + 1_000, D + 2_000, D + 2_000, D + 3_000, D + 4_000], dataset.ImpressionTimes!);
 
         int[][] histories =
         [
@@ -132,7 +145,7 @@ public sealed class TaobaoLoaderTests : IDisposable
     {
         WriteFiles(_directory.Path);
 
-        var log = TaobaoLoader.Load(_directory.Path, null, _cache).Log;
+        var log = Load(_directory.Path, null, _cache).Log;
 
         Assert.Equal(
             ["user_id", "cms_segid", "cms_group_id", "final_gender_code", "age_level", "pvalue_level", "shopping_level", "occupation", "new_user_class_level"],
@@ -157,9 +170,9 @@ public sealed class TaobaoLoaderTests : IDisposable
     public void Split_LastDayIsTestAndTheRestTrain()
     {
         WriteFiles(_directory.Path);
-        var dataset = TaobaoLoader.Load(_directory.Path, null, _cache);
+        var dataset = Load(_directory.Path, null, _cache);
 
-        Assert.Equal(1_494_604_800, dataset.TestDayStart()); // 2017-05-13 00:00 UTC+8
+        Assert.Equal(1_494_604_800, dataset.TestStart); // 2017-05-13 00:00 UTC+8
         var splits = dataset.Split(new SampleBuilderOptions { ValidationFraction = 0 });
 
         Assert.Equal([0, 1], splits.Test.User);
@@ -185,12 +198,12 @@ public sealed class TaobaoLoaderTests : IDisposable
     public void Load_GzipFiles_GiveTheSameDataset()
     {
         WriteFiles(_directory.Path);
-        var plain = TaobaoLoader.Load(_directory.Path, null, _cache);
+        var plain = Load(_directory.Path, null, _cache);
         using var other = new TempDirectory("fitcluster-taobao-gz");
         Directory.CreateDirectory(other.Path);
         WriteFiles(other.Path, gzip: true);
 
-        var compressed = TaobaoLoader.Load(other.Path, null, Path.Combine(other.Path, "cache"));
+        var compressed = Load(other.Path, null, Path.Combine(other.Path, "cache"));
 
         AssertSameDataset(plain, compressed);
     }
@@ -199,21 +212,21 @@ public sealed class TaobaoLoaderTests : IDisposable
     public void Load_SecondRun_ReadsTheCacheAndAChangedFileRebuildsIt()
     {
         WriteFiles(_directory.Path);
-        var built = TaobaoLoader.Load(_directory.Path, null, null); // default cache folder DIR/.fitcache
-        Assert.True(File.Exists(Path.Combine(_directory.Path, ".fitcache", "taobao-v1.bin")));
+        var built = Load(_directory.Path, null, null); // default cache folder DIR/.fitcache
+        Assert.True(File.Exists(Path.Combine(_directory.Path, ".fitcache", "schema-taobao-v1.bin")));
 
         var second = new ProgressLines();
-        var cached = TaobaoLoader.Load(_directory.Path, second, null);
+        var cached = Load(_directory.Path, second, null);
 
         Assert.True(second.Any(": loaded"), string.Join('\n', second.Lines));
-        Assert.False(second.Any("page views of"));
+        Assert.False(second.Any("query:")); // nothing read again
         AssertSameDataset(built, cached);
 
         var profile = Path.Combine(_directory.Path, "user_profile.csv");
         File.WriteAllText(profile, UserProfile + "5,1,1,1,1,1,1,1,1\n");
         File.SetLastWriteTimeUtc(profile, DateTime.UtcNow.AddMinutes(1));
         var third = new ProgressLines();
-        var rebuilt = TaobaoLoader.Load(_directory.Path, third, null);
+        var rebuilt = Load(_directory.Path, third, null);
 
         Assert.True(third.Any("stale"), string.Join('\n', third.Lines));
         Assert.Equal([2, 1, 3], rebuilt.Log.UserFields[1].Values); // user 5 now has cms_segid 1 (0 -> 1, 1 -> 2, 13 -> 3)
@@ -225,21 +238,25 @@ public sealed class TaobaoLoaderTests : IDisposable
         WriteFiles(_directory.Path);
         File.WriteAllText(Path.Combine(_directory.Path, "ad_feature.csv"), AdFeature[(AdFeature.IndexOf('\n', StringComparison.Ordinal) + 1)..]);
 
-        var header = Assert.Throws<InvalidDataException>(() => TaobaoLoader.Load(_directory.Path, null, _cache));
+        var header = Assert.Throws<SchemaException>(() => Load(_directory.Path, null, _cache));
         Assert.Contains("ad_feature.csv", header.Message, StringComparison.Ordinal);
+        Assert.Contains("adgroup_id", header.Message, StringComparison.Ordinal); // the column the headless file lacks
 
         File.Delete(Path.Combine(_directory.Path, "user_profile.csv"));
-        var missing = Assert.Throws<FileNotFoundException>(() => TaobaoLoader.Load(_directory.Path, null, _cache));
+        var missing = Assert.Throws<FileNotFoundException>(() => Load(_directory.Path, null, _cache));
         Assert.Contains("user_profile.csv", missing.Message, StringComparison.Ordinal);
     }
 
-    private static void AssertSameDataset(TaobaoDataset expected, TaobaoDataset actual)
+    private static SchemaDataset Load(string directory, IProgress<string>? progress, string? cache) =>
+        SchemaDatasetLoader.Load(BuiltInSchemas.Taobao(directory), directory, progress, cache);
+
+    private static void AssertSameDataset(SchemaDataset expected, SchemaDataset actual)
     {
         InteractionLogAssert.Equal(expected.Log, actual.Log);
-        Assert.Equal(expected.PageViews.User, actual.PageViews.User);
-        Assert.Equal(expected.PageViews.Position, actual.PageViews.Position);
-        Assert.Equal(expected.PageViews.Item, actual.PageViews.Item);
-        Assert.Equal(expected.PageViews.Label, actual.PageViews.Label);
-        Assert.Equal(expected.PageViewTimes, actual.PageViewTimes);
+        Assert.Equal(expected.Impressions!.User, actual.Impressions!.User);
+        Assert.Equal(expected.Impressions!.Position, actual.Impressions!.Position);
+        Assert.Equal(expected.Impressions!.Item, actual.Impressions!.Item);
+        Assert.Equal(expected.Impressions!.Label, actual.Impressions!.Label);
+        Assert.Equal(expected.ImpressionTimes, actual.ImpressionTimes);
     }
 }

@@ -36,7 +36,12 @@ public sealed partial class ModelUnloadService(ModelStore store, ActiveVersionCa
                 {
                     trimDue = null;
                     var (before, after) = MemoryTrim.Run();
-                    LogTrimmed(logger, afterUnload ? "unloaded model versions" : "shards loaded, moved or freed", before / (1024 * 1024), after / (1024 * 1024));
+                    var heap = GC.GetGCMemoryInfo(GCKind.Any);
+                    LogTrimmed(
+                        logger, afterUnload ? "unloaded model versions" : "shards loaded, moved or freed", before / (1024 * 1024), after / (1024 * 1024),
+                        heap.HeapSizeBytes / (1024 * 1024), heap.TotalCommittedBytes / (1024 * 1024));
+                    var generations = Generations(heap);
+                    LogHeap(logger, generations);
                 }
 
                 if (store.UnloadIdle(await active.GetAsync(stoppingToken)).Count > 0)
@@ -54,6 +59,10 @@ public sealed partial class ModelUnloadService(ModelStore store, ActiveVersionCa
         }
     }
 
+    // Each GC generation's size and free space after the trim's collection: where resident memory that stays is held.
+    private static string Generations(GCMemoryInfo heap) => string.Join(", ", Enumerable.Range(0, heap.GenerationInfo.Length).Select(g =>
+        $"{(g switch { 3 => "LOH", 4 => "POH", _ => $"gen{g}" })} {heap.GenerationInfo[g].SizeAfterBytes / (1024 * 1024)} MB ({heap.GenerationInfo[g].FragmentationAfterBytes / (1024 * 1024)} free)"));
+
     /// <summary>How long shard activations must have left this silo's rows alone before memory is given back after them.</summary>
     public static TimeSpan ShardQuiet { get; } = TimeSpan.FromSeconds(10);
 
@@ -61,8 +70,11 @@ public sealed partial class ModelUnloadService(ModelStore store, ActiveVersionCa
     public static TimeSpan TrimDelay(TimeSpan requestTimeout, TimeSpan checkInterval) =>
         (requestTimeout * 2) + checkInterval + TimeSpan.FromSeconds(1);
 
-    [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Returned memory to the system after {Cause}: resident {BeforeMb} MB → {AfterMb} MB")]
-    private static partial void LogTrimmed(ILogger logger, string cause, long beforeMb, long afterMb);
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Returned memory to the system after {Cause}: resident {BeforeMb} MB → {AfterMb} MB (managed heap {HeapMb} MB, committed {CommittedMb} MB; the rest is native: ONNX Runtime, malloc arenas, code)")]
+    private static partial void LogTrimmed(ILogger logger, string cause, long beforeMb, long afterMb, long heapMb, long committedMb);
+
+    [LoggerMessage(EventId = 2302, Level = LogLevel.Information, Message = "Managed heap after the trim: {Generations}")]
+    private static partial void LogHeap(ILogger logger, string generations);
 
     [LoggerMessage(EventId = 2300, Level = LogLevel.Debug, Message = "Could not check for idle model versions: {Reason}")]
     private static partial void LogCheckFailed(ILogger logger, string reason);

@@ -1,5 +1,7 @@
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Text;
+using FitCluster.Model.Numerics;
 
 namespace FitCluster.Model.Artifacts;
 
@@ -42,12 +44,18 @@ public static class WeightsFile
         return entries;
     }
 
-    /// <summary>Reads every tensor named in <paramref name="entries"/>, checking bounds, shapes and finiteness.</summary>
+    /// <summary>
+    /// Reads every tensor named in <paramref name="entries"/>, checking bounds, shapes and finiteness. Each tensor is read
+    /// straight into its own array (large ones pinned and in huge pages: <see cref="HugePages"/>), never through a copy
+    /// of the whole file: at 10M items <c>item.attributes</c> alone is 1.28 GB, and a transient buffer of the file's size
+    /// left a hole of that size in the large object heap that the trim could not give back.
+    /// </summary>
     /// <exception cref="ArtifactException">An entry points outside the file, or a tensor holds NaN or ±∞.</exception>
     public static IReadOnlyDictionary<string, NamedTensor> Read(string path, IReadOnlyList<TensorEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        var bytes = File.ReadAllBytes(path);
+        using var handle = File.OpenHandle(path);
+        var length = RandomAccess.GetLength(handle);
         var tensors = new Dictionary<string, NamedTensor>(entries.Count, StringComparer.Ordinal);
         foreach (var entry in entries)
         {
@@ -60,27 +68,44 @@ public static class WeightsFile
             foreach (var dim in entry.Shape)
             {
                 size = dim > 0 ? size * dim : throw new ArtifactException($"{path}: tensor '{entry.Name}' has a non-positive dimension.");
-            }
-
-            if (entry.Offset < 0 || entry.Offset % 4 != 0 || entry.Offset + (size * 4) > bytes.Length)
-            {
-                throw new ArtifactException(
-                    $"{path}: tensor '{entry.Name}' ({size:N0} floats at byte {entry.Offset:N0}) lies outside the {bytes.Length:N0}-byte file.");
-            }
-
-            var values = MemoryMarshal.Cast<byte, float>(bytes.AsSpan((int)entry.Offset, (int)(size * 4))).ToArray();
-            foreach (var value in values)
-            {
-                if (!float.IsFinite(value))
+                if (size > Array.MaxLength)
                 {
-                    throw new ArtifactException($"{path}: tensor '{entry.Name}' holds a non-finite value.");
+                    throw new ArtifactException($"{path}: tensor '{entry.Name}' has more values than one array holds.");
                 }
             }
 
-            if (!tensors.TryAdd(entry.Name, new NamedTensor(entry.Name, [.. entry.Shape], values)))
+            if (entry.Offset < 0 || entry.Offset % 4 != 0 || entry.Offset + (size * 4) > length)
+            {
+                throw new ArtifactException(
+                    $"{path}: tensor '{entry.Name}' ({size:N0} floats at byte {entry.Offset:N0}) lies outside the {length:N0}-byte file.");
+            }
+
+            if (tensors.ContainsKey(entry.Name))
             {
                 throw new ArtifactException($"{path}: tensor '{entry.Name}' is listed twice.");
             }
+
+            var values = HugePages.Allocate<float>(size);
+            var buffer = MemoryMarshal.AsBytes(values.AsSpan());
+            for (var offset = entry.Offset; !buffer.IsEmpty;)
+            {
+                var read = RandomAccess.Read(handle, buffer, offset);
+                if (read == 0)
+                {
+                    throw new ArtifactException($"{path}: ends early (truncated while being read).");
+                }
+
+                buffer = buffer[read..];
+                offset += read;
+            }
+
+            // The largest magnitude is NaN when any value is NaN and ∞ when any is ±∞ (a sum could overflow instead).
+            if (!float.IsFinite(TensorPrimitives.MaxMagnitude(values)))
+            {
+                throw new ArtifactException($"{path}: tensor '{entry.Name}' holds a non-finite value.");
+            }
+
+            tensors.Add(entry.Name, new NamedTensor(entry.Name, [.. entry.Shape], values));
         }
 
         return tensors;

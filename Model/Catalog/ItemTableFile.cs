@@ -338,7 +338,7 @@ public sealed class ItemTableFile
         {
             var heads = single.AsSpan(at * rowSize, n * rowSize);
             ReadExactly(handle, MemoryMarshal.AsBytes(heads), headsAt);
-            if (!float.IsFinite(TensorPrimitives.Sum(heads) * 0f)) // x − x is NaN only for NaN and ±∞
+            if (!heads.IsEmpty && !float.IsFinite(TensorPrimitives.MaxMagnitude(heads))) // NaN or ∞ when any value is (a sum could overflow)
             {
                 throw new ArtifactException($"{Path}: the item heads hold a non-finite value (rows {first:N0}..{first + n - 1:N0}).");
             }

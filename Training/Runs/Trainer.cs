@@ -28,7 +28,7 @@ public static class Trainer
         }
 
         var threads = options.Threads ?? Environment.ProcessorCount;
-        set_num_threads(threads);
+        using var gate = ThreadCountGate.Enter(threads);
         manual_seed(options.Seed);
         var model = ModelFactory.Create(FeatureSchema.From(splits.Log), modelOptions);
         observer.ModelCreated(model);

@@ -6,7 +6,7 @@ namespace FitCluster.Training.Tests.Cli;
 /// <summary>Each bench experiment on a tiny synthetic slice: writes its table, CSV and plot, and a second run trains nothing.</summary>
 public sealed class BenchExperimentsTests : IDisposable
 {
-    private static readonly string[] s_tiny = ["--dataset", "synthetic", "--max-users", "60", "--epochs", "1", "--batch-size", "256", "--threads", "1"];
+    private static readonly string[] s_tiny = ["--dataset", "synthetic", "--max-users", "60", "--epochs", "1", "--batch-size", "256"];
     private readonly TempDirectory _temp = new("fit-bench-exp");
 
     public void Dispose() => _temp.Dispose();

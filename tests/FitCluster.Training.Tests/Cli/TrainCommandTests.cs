@@ -14,7 +14,7 @@ public sealed class TrainCommandTests : IDisposable
     public void Invoke_SyntheticTwoTower_WritesMetricsAndArtifacts()
     {
         var exit = new RootCommand { TrainCommand.Create() }
-            .Parse(["train", "--dataset", "synthetic", "--model", "two-tower", "--epochs", "1", "--seed", "4", "--max-users", "400", "--out", _temp.Path])
+            .Parse(["train", "--dataset", "synthetic", "--model", "two-tower", "--epochs", "1", "--seed", "4", "--max-users", "400", "--batch-size", "256", "--out", _temp.Path])
             .Invoke();
         Assert.Equal(0, exit);
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(_temp.Path, "metrics.json")));
@@ -27,7 +27,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal("two-tower", root.GetProperty("model").GetString());
         Assert.Equal("synthetic", root.GetProperty("dataset").GetString());
         Assert.Equal(4, root.GetProperty("seed").GetInt32());
-        Assert.InRange(root.GetProperty("test_auc").GetDouble(), 0.5, 1.0);
+        Assert.InRange(root.GetProperty("test_auc").GetDouble(), 0.7, 1.0); // 0.84 here: at batch 256 one epoch learns (at 2,048 it sat at 0.50 ± 0.02)
         foreach (var file in new[] { "checkpoint.bin", "model.json", "history.csv", "steps.csv", "test_predictions.csv", "training.png" })
         {
             Assert.True(new FileInfo(Path.Combine(_temp.Path, file)).Length > 0, $"{file} missing or empty");

@@ -213,6 +213,36 @@ public sealed class RankingPlan
     }
 
     /// <summary>
+    /// One shard's step for behaviours, with the rows the user tower reads: the item index of each id (−1 when the shard
+    /// does not hold it) and its attribute row e_c (FIT, eq. 4; zeros for an unknown id), <c>[ids, D]</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The shard was read without attribute rows.</exception>
+    public static (int[] ItemIndices, float[] Attributes) ResolveShardRows(ItemShard shard, IReadOnlyList<string> ids)
+    {
+        ArgumentNullException.ThrowIfNull(shard);
+        ArgumentNullException.ThrowIfNull(ids);
+        if (!shard.HasAttributes)
+        {
+            throw new InvalidOperationException("The shard was read without its items' attribute rows.");
+        }
+
+        var dim = shard.AttributeDim;
+        var indices = new int[ids.Count];
+        var attributes = new float[ids.Count * dim];
+        for (var i = 0; i < indices.Length; i++)
+        {
+            var row = shard.Find(ids[i]);
+            indices[i] = row < 0 ? -1 : shard.ItemIndexOf(row);
+            if (row >= 0)
+            {
+                shard.AttributesOf(row).CopyTo(attributes.AsSpan(i * dim, dim));
+            }
+        }
+
+        return (indices, attributes);
+    }
+
+    /// <summary>
     /// The gather step: the overall top-k of the shards' lists (a k-way merge, <see cref="TopKMerge"/>: higher score
     /// first, equal scores by earlier request position), the unknown positions ascending, and how many were scored.
     /// </summary>

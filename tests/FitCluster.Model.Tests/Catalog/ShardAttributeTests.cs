@@ -1,0 +1,81 @@
+using FitCluster.Model.Artifacts;
+using FitCluster.Model.Catalog;
+using FitCluster.Model.Ranking;
+
+namespace FitCluster.Model.Tests.Catalog;
+
+/// <summary>Shards read their items' attribute rows from <c>item.attributes</c> with their other rows (branch attr-rows).</summary>
+public sealed class ShardAttributeTests
+{
+    private const int Dim = 3;
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void ReadShard_EachRowGetsTheAttributeRowOfItsOwnItemIndex(int shardCount)
+    {
+        using var temp = new TempDirectory();
+        var items = ItemTableFileTests.Items(300, seed: 11); // item indices 1000..1299
+        var file = ItemTableFile.Open(ItemTableFileTests.Write(temp, items, half: false, bucketCount: 16));
+        var (weights, offset) = WriteAttributes(temp, rows: 1400);
+        file.AttachAttributes(weights, offset, 1400, Dim);
+
+        var seen = 0;
+        for (var s = 0; s < shardCount; s++)
+        {
+            var shard = file.ReadShard(s, shardCount);
+            Assert.True(shard.HasAttributes);
+            for (var row = 0; row < shard.Count; row++)
+            {
+                Assert.Equal(Expected(shard.ItemIndexOf(row)), shard.AttributesOf(row).ToArray());
+                seen++;
+            }
+
+            var known = items.First(i => shard.Find(i.Id) >= 0);
+            var (indices, attributes) = RankingPlan.ResolveShardRows(shard, ["never-written", known.Id]);
+            Assert.Equal([-1, known.ItemIndex], indices);
+            Assert.Equal([0f, 0f, 0f, .. Expected(known.ItemIndex)], attributes);
+        }
+
+        Assert.Equal(300, seen);
+    }
+
+    [Fact]
+    public void ReadShard_ItemIndexBeyondTheTensorOrShortFile_Refused()
+    {
+        using var temp = new TempDirectory();
+        var items = ItemTableFileTests.Items(20, seed: 3); // item indices 1000..1019
+        var file = ItemTableFile.Open(ItemTableFileTests.Write(temp, items, half: false, bucketCount: 4));
+        var (weights, offset) = WriteAttributes(temp, rows: 1010);
+
+        file.AttachAttributes(weights, offset, 1010, Dim);
+        Assert.Contains("no row in item.attributes", Assert.Throws<ArtifactException>(() => file.ReadShard(0, 1)).Message, StringComparison.Ordinal);
+
+        file.AttachAttributes(weights, offset, 2000, Dim); // claims more rows than the file has
+        Assert.Throws<ArtifactException>(() => file.ReadShard(0, 1));
+    }
+
+    [Fact]
+    public void ResolveShardRows_ShardWithoutAttributes_Throws()
+    {
+        var shard = ItemShard.Create(["a"], [1], ItemTable.FromSingle(1, 1, 1, [0], [1f]));
+        Assert.False(shard.HasAttributes);
+        Assert.Throws<InvalidOperationException>(() => RankingPlan.ResolveShardRows(shard, ["a"]));
+    }
+
+    // Row i of the tensor: (i, −i / 2, i % 7 + 0.25): every row distinct, and a transposed read would not match.
+    private static float[] Expected(int row) => [row, -row / 2f, (row % 7) + 0.25f];
+
+    private static (string Path, long Offset) WriteAttributes(TempDirectory temp, int rows)
+    {
+        var values = new float[rows * Dim];
+        for (var i = 0; i < rows; i++)
+        {
+            Expected(i).CopyTo(values, i * Dim);
+        }
+
+        var path = temp.Combine("weights.bin");
+        var entries = WeightsFile.Write(path, [new NamedTensor("other", [5], [1f, 2f, 3f, 4f, 5f]), new NamedTensor("item.attributes", [rows, Dim], values)]);
+        return (path, entries[1].Offset);
+    }
+}

@@ -79,3 +79,35 @@ public sealed class ShardAttributeTests
         return (path, entries[1].Offset);
     }
 }
+
+/// <summary>An artifact loaded with shard attributes: the tensor stays out of memory, the shards carry its rows.</summary>
+public sealed class ShardAttributeArtifactTests
+{
+    [Fact]
+    public void Load_WithShardAttributes_ShardsCarryTheTensorsRowsAndTheTensorIsNotRead()
+    {
+        using var temp = new TempDirectory();
+        var written = TestArtifact.WriteFit(temp.Path);
+        var whole = written[ModelArtifact.AttributesTensor];
+        var dim = whole.Shape[1];
+
+        var artifact = ModelArtifact.Load(temp.Path, verifyChecksums: true, requireSeal: true, shardAttributes: true);
+
+        Assert.False(artifact.Tensors.ContainsKey(ModelArtifact.AttributesTensor));
+        Assert.Equal(dim, artifact.ItemFile.AttributeDim);
+        var shard = artifact.ItemFile.ReadShard(0, 1);
+        Assert.Equal(artifact.ItemFile.Count, shard.Count);
+        for (var row = 0; row < shard.Count; row++)
+        {
+            Assert.Equal(whole.Values.AsSpan(shard.ItemIndexOf(row) * dim, dim).ToArray(), shard.AttributesOf(row).ToArray());
+        }
+
+        Assert.Equal(whole.Values, artifact.ReadDeferredTensor(ModelArtifact.AttributesTensor).Values);
+        Assert.Throws<ArtifactException>(() => artifact.ReadDeferredTensor("no.such.tensor"));
+
+        var plain = ModelArtifact.Load(temp.Path);
+        Assert.True(plain.Tensors.ContainsKey(ModelArtifact.AttributesTensor));
+        Assert.Equal(0, plain.ItemFile.AttributeDim);
+        Assert.False(plain.ItemFile.ReadShard(0, 1).HasAttributes);
+    }
+}

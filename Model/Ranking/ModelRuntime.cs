@@ -102,7 +102,14 @@ public sealed class ModelRuntime : IDisposable
     {
         ArgumentNullException.ThrowIfNull(user);
         var heads = new float[UserTower.BranchCount * UserTower.HeadSize];
-        UserTower.Compute(user.Fields, user.Behaviours, heads);
+        if (user.BehaviourAttributes is { } rows)
+        {
+            UserTower.ComputeBranches(user.Fields, user.Behaviours, rows, 0, heads);
+        }
+        else
+        {
+            UserTower.Compute(user.Fields, user.Behaviours, heads);
+        }
         return heads;
     }
 

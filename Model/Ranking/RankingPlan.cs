@@ -264,6 +264,56 @@ public sealed class RankingPlan
     }
 
     /// <summary>
+    /// <see cref="GatherBehaviours"/> with each shard's attribute rows (<see cref="ResolveShardRows"/>): the sequence,
+    /// its rows <c>[sequence, D]</c> in the same order, and the unknown ids.
+    /// </summary>
+    public static (int[] Sequence, float[] Attributes, IReadOnlyList<string> Unknown) GatherBehaviourRows(
+        IReadOnlyList<string> behaviours, IReadOnlyList<(int[] Positions, int[] ItemIndices, float[] Attributes)> parts, int sequenceLength, int dim)
+    {
+        ArgumentNullException.ThrowIfNull(behaviours);
+        ArgumentNullException.ThrowIfNull(parts);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dim, 1);
+        var byPosition = new float[behaviours.Count * dim];
+        foreach (var (positions, indices, attributes) in parts)
+        {
+            if (attributes.Length != indices.Length * dim)
+            {
+                throw new ArgumentException("A shard answered attribute rows that do not match its item indices.");
+            }
+
+            for (var i = 0; i < positions.Length; i++)
+            {
+                attributes.AsSpan(i * dim, dim).CopyTo(byPosition.AsSpan(positions[i] * dim, dim));
+            }
+        }
+
+        var (sequence, unknown) = GatherBehaviours(behaviours, [.. parts.Select(p => (p.Positions, p.ItemIndices))], sequenceLength);
+
+        // The kept behaviours are the latest known ones, in request order: walk the positions again to find theirs.
+        var known = new List<int>(behaviours.Count);
+        foreach (var (positions, indices, _) in parts)
+        {
+            for (var i = 0; i < positions.Length; i++)
+            {
+                if (indices[i] >= 1)
+                {
+                    known.Add(positions[i]);
+                }
+            }
+        }
+
+        known.Sort();
+        var kept = known.GetRange(known.Count - sequence.Length, sequence.Length);
+        var rows = new float[sequence.Length * dim];
+        for (var l = 0; l < kept.Count; l++)
+        {
+            byPosition.AsSpan(kept[l] * dim, dim).CopyTo(rows.AsSpan(l * dim, dim));
+        }
+
+        return (sequence, rows, unknown);
+    }
+
+    /// <summary>
     /// Gathers the shards' answers for the behaviours: the known item indices in request order (the latest
     /// <paramref name="sequenceLength"/>, as in training) and the unknown ids in request order.
     /// </summary>

@@ -111,3 +111,48 @@ public sealed class ShardAttributeArtifactTests
         Assert.False(plain.ItemFile.ReadShard(0, 1).HasAttributes);
     }
 }
+
+/// <summary>Behaviours resolved with their attribute rows (branch attr-rows).</summary>
+public sealed class BehaviourRowsTests
+{
+    [Fact]
+    public void GatherBehaviourRows_KeepsTheLatestKnownInRequestOrderWithTheirRows()
+    {
+        // Behaviours a b c d e (oldest first); shard 0 got a, c, e (c unknown), shard 1 got b, d. D = 2, L = 3.
+        string[] behaviours = ["a", "b", "c", "d", "e"];
+        (int[], int[], float[])[] parts =
+        [
+            ([0, 2, 4], [10, -1, 30], [1f, 2f, 0f, 0f, 5f, 6f]),
+            ([1, 3], [20, 40], [3f, 4f, 7f, 8f]),
+        ];
+
+        var (sequence, rows, unknown) = RankingPlan.GatherBehaviourRows(behaviours, parts, sequenceLength: 3, dim: 2);
+
+        Assert.Equal([20, 40, 30], sequence);         // b, d, e: the three latest known
+        Assert.Equal([3f, 4f, 7f, 8f, 5f, 6f], rows); // their rows in the same order
+        Assert.Equal(["c"], unknown);
+        Assert.Throws<ArgumentException>(() => RankingPlan.GatherBehaviourRows(behaviours, [([0], [10], [1f])], 3, 2));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Ranker_WithShardAttributes_RanksAsThePlainRanker(int shardCount)
+    {
+        using var temp = new TempDirectory();
+        TestArtifact.WriteFit(temp.Path, seed: 9);
+        using var plain = new Ranker(ModelArtifact.Load(temp.Path), shardCount: shardCount);
+        using var sharded = new Ranker(ModelArtifact.Load(temp.Path, verifyChecksums: true, requireSeal: true, shardAttributes: true), shardCount: shardCount);
+        Assert.False(sharded.Artifact.Tensors.ContainsKey(ModelArtifact.AttributesTensor));
+        var candidates = Enumerable.Range(0, TestArtifact.ItemCount).Select(TestArtifact.ItemKey).ToArray();
+        string[] behaviours = [TestArtifact.ItemKey(3), "unknown-x", TestArtifact.ItemKey(1), TestArtifact.ItemKey(4)];
+
+        var a = plain.Rank(new RankQuery(TestArtifact.User(2), behaviours, candidates, 5));
+        var b = sharded.Rank(new RankQuery(TestArtifact.User(2), behaviours, candidates, 5));
+
+        Assert.Equal(a.Items.Select(i => i.ItemKey), b.Items.Select(i => i.ItemKey));
+        Assert.Equal(a.Items.Select(i => i.Score), b.Items.Select(i => i.Score));
+        Assert.Equal(["unknown-x"], b.UnknownBehaviours);
+        Assert.False(sharded.Artifact.Tensors.ContainsKey(ModelArtifact.AttributesTensor));
+    }
+}

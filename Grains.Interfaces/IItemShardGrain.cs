@@ -13,7 +13,7 @@ namespace FitCluster.Grains.Interfaces;
 /// table's buckets b with b mod S = s (<c>RankingPlan</c>).
 /// </remarks>
 [Alias("fit.IItemShardGrain")]
-[Version(3)]
+[Version(4)]
 public interface IItemShardGrain : IGrainWithIntegerCompoundKey
 {
     /// <summary>Resolves and scores the candidates of <paramref name="request"/>; returns this shard's best k and its unknown ids.</summary>
@@ -23,6 +23,15 @@ public interface IItemShardGrain : IGrainWithIntegerCompoundKey
     /// <summary>The item index of each of <paramref name="ids"/> (behaviours routed to this shard), −1 for one the shard does not hold.</summary>
     [Alias("ResolveAsync")]
     ValueTask<int[]> ResolveAsync(string[] ids, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The item index and the attribute row e_c (FIT, eq. 4) of each of <paramref name="ids"/>: what the user tower needs
+    /// of a behaviour, from the shard that owns the item, so that no silo holds the whole <c>item.attributes</c> tensor.
+    /// <see cref="BehaviourRows.Attributes"/> is empty when this shard holds no attribute rows (the caller's tower then looks
+    /// them up). Added in version 4; <see cref="ResolveAsync"/> stays for callers of version 3.
+    /// </summary>
+    [Alias("ResolveRowsAsync")]
+    ValueTask<BehaviourRows> ResolveRowsAsync(string[] ids, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Applies item writes of partition <paramref name="partition"/> routed to this shard: embeds upserted items with this

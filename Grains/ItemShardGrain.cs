@@ -174,6 +174,20 @@ public sealed partial class ItemShardGrain(ModelStore store, DeviceInference dev
         return ValueTask.FromResult(ids.Length == 0 ? [] : RankingPlan.ResolveShard(_items, ids)); // empty: a warm-up call
     }
 
+    /// <inheritdoc />
+    public ValueTask<BehaviourRows> ResolveRowsAsync(string[] ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        store.Touch(_model);
+        if (!_items.HasAttributes)
+        {
+            return ValueTask.FromResult(new BehaviourRows(ids.Length == 0 ? [] : RankingPlan.ResolveShard(_items, ids), [], 0));
+        }
+
+        var (indices, attributes) = RankingPlan.ResolveShardRows(_items, ids);
+        return ValueTask.FromResult(new BehaviourRows(indices, attributes, _items.AttributeDim));
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shard {Shard} of {ModelVersion} could not catch up with item partition {Partition}; it serves what it holds and tries again")]
     private static partial void LogCatchUpFailed(ILogger logger, Exception exception, string modelVersion, int shard, int partition);
 }

@@ -405,7 +405,8 @@ public sealed partial class ModelStore : IDisposable
         ModelRuntime? runtime = null;
         try
         {
-            var artifact = ModelArtifact.Load(directory, _options.VerifyChecksums);
+            // item.attributes stays on disk: each shard reads its own items' rows and answers behaviours with them.
+            var artifact = ModelArtifact.Load(directory, _options.VerifyChecksums, requireSeal: true, shardAttributes: true);
             if (artifact.ModelVersion != modelVersion)
             {
                 throw new ArtifactException($"{directory}: the manifest now names model version '{artifact.ModelVersion}', not '{modelVersion}'.");

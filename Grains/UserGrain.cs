@@ -151,10 +151,10 @@ public sealed partial class UserGrain(
         }
 
         // Behaviours resolve on the shards that own them, as a request carrying them inline does.
-        var (sequence, unknownBehaviours) = await ShardBehaviours.ResolveAsync(GrainFactory, model, [.. behaviours], cancellationToken);
+        var (sequence, attributes, unknownBehaviours) = await ShardBehaviours.ResolveAsync(GrainFactory, model, [.. behaviours], cancellationToken);
         var tower = device.UserTowerOf(model);
         var heads = await UserTowerCalls.ComputeAsync(
-            GrainFactory, model.ModelVersion, tower, [.. userFields], [.. sequence], store.Options.UserTowerSplit, cancellationToken);
+            GrainFactory, model.ModelVersion, tower, [.. userFields], [.. sequence], store.Options.UserTowerSplit, cancellationToken, attributes);
         return new StoredUserHeads(heads, [.. unknownBehaviours], [.. unknownFeatures], Cached: false);
     }
 

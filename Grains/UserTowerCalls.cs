@@ -21,7 +21,7 @@ public static class UserTowerCalls
     /// <summary>All N branches' heads, <c>[N, HeadSize]</c>, from one user tower grain call per range, run side by side.</summary>
     public static async Task<float[]> ComputeAsync(
         IGrainFactory grains, string modelVersion, IUserTower tower, ImmutableArray<int> fields, ImmutableArray<int> behaviours, int split,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, ImmutableArray<float> behaviourAttributes = default)
     {
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(tower);
@@ -31,7 +31,7 @@ public static class UserTowerCalls
         var calls = new Task<UserHeads>[parts];
         for (var p = 0; p < parts; p++)
         {
-            calls[p] = grain.ComputeAsync(new UserTowerInput(fields, behaviours, bounds[p], bounds[p + 1] - bounds[p]), cancellationToken).AsTask();
+            calls[p] = grain.ComputeAsync(new UserTowerInput(fields, behaviours, bounds[p], bounds[p + 1] - bounds[p], behaviourAttributes), cancellationToken).AsTask();
         }
 
         var results = await Task.WhenAll(calls);

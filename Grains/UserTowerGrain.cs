@@ -19,7 +19,7 @@ public sealed class UserTowerGrain(ModelStore store, DeviceInference device) : G
         var count = input.BranchCount == 0 && input.FirstBranch == 0 ? tower.BranchCount : input.BranchCount;
         var heads = new float[Math.Max(count, 0) * tower.HeadSize];
         BranchRange.Check(tower.BranchCount, tower.HeadSize, input.FirstBranch, heads.Length);
-        tower.ComputeBranches(input.Fields.AsSpan(), input.Behaviours.AsSpan(), input.FirstBranch, heads);
+        tower.ComputeBranches(input.Fields.AsSpan(), input.Behaviours.AsSpan(), input.BehaviourAttributes.AsSpan(), input.FirstBranch, heads);
         return ValueTask.FromResult(new UserHeads(count, tower.HeadSize, heads, input.FirstBranch));
     }
 }

@@ -62,13 +62,42 @@ public sealed class ModelArtifact
     /// <summary>Path of a file of this artifact.</summary>
     public string PathOf(string file) => Path.Combine(Directory, file);
 
+    /// <summary>The tensor of every item's attribute row e_c, <c>[V, D]</c>.</summary>
+    public const string AttributesTensor = "item.attributes";
+
+    /// <summary>
+    /// Reads a tensor that <see cref="Load(string, bool, bool, bool)"/> left out of <see cref="Tensors"/> (today only
+    /// <see cref="AttributesTensor"/>, with shard attributes), with the same checks.
+    /// </summary>
+    /// <exception cref="ArtifactException">The manifest does not name it, or it is corrupt.</exception>
+    public NamedTensor ReadDeferredTensor(string name)
+    {
+        if (Tensors.TryGetValue(name, out var loaded))
+        {
+            return loaded;
+        }
+
+        var entry = Manifest.Tensors.FirstOrDefault(t => t.Name == name) ?? throw new ArtifactException($"{Directory}: the manifest names no tensor '{name}'.");
+        return WeightsFile.Read(PathOf(Manifest.WeightsFile), [entry])[name];
+    }
+
     /// <summary>Loads and validates the artifact in <paramref name="directory"/>.</summary>
     /// <param name="directory">The artifact folder.</param>
     /// <param name="verifyChecksums">Whether every file's SHA-256 is checked (sizes always are).</param>
     /// <param name="requireSeal">Whether the folder must carry a <c>SEALED</c> file matching the manifest's bytes (default);
     /// only <c>./fit seal</c> reads an unsealed folder, to seal it once it has proved whole.</param>
     /// <exception cref="ArtifactException">Anything is missing, corrupt, unsealed or inconsistent.</exception>
-    public static ModelArtifact Load(string directory, bool verifyChecksums = true, bool requireSeal = true)
+    public static ModelArtifact Load(string directory, bool verifyChecksums = true, bool requireSeal = true) =>
+        Load(directory, verifyChecksums, requireSeal, shardAttributes: false);
+
+    /// <summary>
+    /// Loads an artifact; with <paramref name="shardAttributes"/> the <c>item.attributes</c> tensor (e_c of every item,
+    /// the largest at a large catalog) is not read: shards read their own items' rows of it with their other rows
+    /// (<see cref="ItemTableFile.AttachAttributes"/>), and the whole tensor is read only if something asks for it
+    /// (<see cref="ReadDeferredTensor"/>).
+    /// </summary>
+    /// <exception cref="ArtifactException">Anything is missing, corrupt, unsealed or inconsistent.</exception>
+    public static ModelArtifact Load(string directory, bool verifyChecksums, bool requireSeal, bool shardAttributes)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         var manifest = ReadManifest(directory, requireSeal);
@@ -89,7 +118,15 @@ public sealed class ModelArtifact
             throw new ArtifactException($"{directory}: the item table's data type differs from the manifest's '{manifest.ItemTable.DataType}'.");
         }
 
-        var tensors = WeightsFile.Read(Path.Combine(directory, manifest.WeightsFile), manifest.Tensors);
+        var weights = Path.Combine(directory, manifest.WeightsFile);
+        var entries = manifest.Tensors;
+        if (shardAttributes && manifest.Tensors.FirstOrDefault(t => t.Name == AttributesTensor) is { Shape.Count: 2 } attributes)
+        {
+            items.AttachAttributes(weights, attributes.Offset, attributes.Shape[0], attributes.Shape[1]);
+            entries = [.. manifest.Tensors.Where(t => t.Name != AttributesTensor)];
+        }
+
+        var tensors = WeightsFile.Read(weights, entries);
         return new ModelArtifact(directory, manifest, items, tensors);
     }
 

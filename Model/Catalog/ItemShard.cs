@@ -15,13 +15,29 @@ public sealed class ItemShard
 {
     private readonly IdIndex _ids;
     private readonly int[] _itemIndex;
+    private readonly float[]? _attributes; // e_c per row, [Count, AttributeDim], when the shard was read with them
 
-    internal ItemShard(IdIndex ids, int[] itemIndex, ItemTable items)
+    internal ItemShard(IdIndex ids, int[] itemIndex, ItemTable items, float[]? attributes = null, int attributeDim = 0)
     {
         _ids = ids;
         _itemIndex = itemIndex;
         Items = items;
+        _attributes = attributes;
+        AttributeDim = attributes is null ? 0 : attributeDim;
     }
+
+    /// <summary>Whether the shard holds its items' attribute rows (<see cref="AttributesOf"/>).</summary>
+    public bool HasAttributes => _attributes is not null;
+
+    /// <summary>D, floats per attribute row (0 without them).</summary>
+    public int AttributeDim { get; }
+
+    /// <summary>e_c of local row <paramref name="row"/> (FIT, eq. 4): the user tower's key for a behaviour on this item.</summary>
+    /// <exception cref="InvalidOperationException">The shard was read without attribute rows.</exception>
+    public ReadOnlySpan<float> AttributesOf(int row) =>
+        _attributes is null
+            ? throw new InvalidOperationException("This shard was read without its items' attribute rows.")
+            : _attributes.AsSpan(row * AttributeDim, AttributeDim);
 
     /// <summary>Rows held.</summary>
     public int Count => _itemIndex.Length;
@@ -30,7 +46,7 @@ public sealed class ItemShard
     public ItemTable Items { get; }
 
     /// <summary>Bytes held for ids, their index, item indices, query indices and heads.</summary>
-    public long ResidentBytes => _ids.Bytes + (_itemIndex.LongLength * sizeof(int)) + ((long)Count * Items.BytesPerItem);
+    public long ResidentBytes => _ids.Bytes + (_itemIndex.LongLength * sizeof(int)) + ((long)Count * Items.BytesPerItem) + ((_attributes?.LongLength ?? 0) * sizeof(float));
 
     /// <summary>
     /// Builds a shard from rows in memory (tests, tools). Serving reads its shards from the item table file

@@ -20,6 +20,7 @@ public sealed class ItemTableFile
     private readonly int[] _bucketStarts;
     private readonly ushort[] _usedBranches;
     private long _rowsRead;
+    private AttributeSource? _attributes;
 
     private ItemTableFile(string path, ItemTableLayout layout, int[] bucketStarts, ushort[] usedBranches)
     {
@@ -55,6 +56,27 @@ public sealed class ItemTableFile
 
     /// <summary>The query indices some item has, ascending: the user branches that can ever score (FIT, eq. 8).</summary>
     public ReadOnlySpan<ushort> UsedBranches => _usedBranches;
+
+    /// <summary>D, the width of the attribute rows shards read with their items (0 when none are attached).</summary>
+    public int AttributeDim => _attributes?.Dim ?? 0;
+
+    /// <summary>
+    /// Lets every shard read its items' attribute rows e_c (FIT, eq. 4; the <c>item.attributes</c> tensor of
+    /// <c>weights.bin</c>, row = item index) with its other rows, so that a shard can answer a behaviour with the row
+    /// the user tower needs and no silo holds the whole tensor (<see cref="ItemShard.AttributesOf"/>).
+    /// </summary>
+    /// <param name="weightsPath">The weights file.</param>
+    /// <param name="offset">Byte offset of the tensor in it.</param>
+    /// <param name="rows">V, rows of the tensor (item indices 0..V − 1).</param>
+    /// <param name="dim">D, floats per row.</param>
+    public void AttachAttributes(string weightsPath, long offset, int rows, int dim)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(weightsPath);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dim, 1);
+        _attributes = new AttributeSource(weightsPath, offset, rows, dim);
+    }
 
     /// <summary>Rows materialized by <see cref="ReadShard"/> and <see cref="ReadItems"/> since opening (every row read counts, each time).</summary>
     public long RowsRead => Interlocked.Read(ref _rowsRead);
@@ -318,14 +340,65 @@ public sealed class ItemTableFile
         }
 
         Interlocked.Add(ref _rowsRead, count);
+        var attributes = _attributes is { } source ? ReadAttributes(source, itemIndex) : null;
         var index = IdIndex.Build(allIds, idOffsets, out var duplicate);
         if (duplicate >= 0)
         {
             throw new ArtifactException($"{Path}: item id '{Encoding.UTF8.GetString(index.IdAt(duplicate))}' appears twice.");
         }
 
-        return new ItemShard(index, itemIndex, ItemTable.FromStorage(ItemHeads, HeadDim, MetaSize, queryIndex, single, half));
+        return new ItemShard(index, itemIndex, ItemTable.FromStorage(ItemHeads, HeadDim, MetaSize, queryIndex, single, half), attributes, AttributeDim);
     }
+
+    // The attribute row of each of the shard's items, read in item-index order through a 1 MB window (a shard's items are
+    // spread over the whole tensor), checked: an item index outside the tensor, a short file, a non-finite value.
+    private static float[] ReadAttributes(AttributeSource source, int[] itemIndex)
+    {
+        var dim = source.Dim;
+        var rowBytes = dim * sizeof(float);
+        var attributes = HugePages.Allocate<float>((long)itemIndex.Length * dim);
+        var order = new int[itemIndex.Length];
+        for (var r = 0; r < order.Length; r++)
+        {
+            order[r] = r;
+        }
+
+        Array.Sort((int[])itemIndex.Clone(), order);
+        using var handle = File.OpenHandle(source.Path);
+        var buffer = new byte[Math.Max(1 << 20, rowBytes)];
+        long windowStart = 0, windowEnd = 0;
+        foreach (var r in order)
+        {
+            if ((uint)itemIndex[r] >= (uint)source.Rows)
+            {
+                throw new ArtifactException($"{source.Path}: item index {itemIndex[r]:N0} has no row in item.attributes ({source.Rows:N0} rows).");
+            }
+
+            var at = source.Offset + ((long)itemIndex[r] * rowBytes);
+            if (at < windowStart || at + rowBytes > windowEnd)
+            {
+                var read = RandomAccess.Read(handle, buffer, at);
+                if (read < rowBytes)
+                {
+                    throw new ArtifactException($"{source.Path}: ends early (item.attributes row {itemIndex[r]:N0}).");
+                }
+
+                windowStart = at;
+                windowEnd = at + read;
+            }
+
+            MemoryMarshal.Cast<byte, float>(buffer.AsSpan((int)(at - windowStart), rowBytes)).CopyTo(attributes.AsSpan(r * dim, dim));
+        }
+
+        if (attributes.Length > 0 && !float.IsFinite(TensorPrimitives.MaxMagnitude(attributes)))
+        {
+            throw new ArtifactException($"{source.Path}: item.attributes holds a non-finite value.");
+        }
+
+        return attributes;
+    }
+
+    private sealed record AttributeSource(string Path, long Offset, int Rows, int Dim);
 
     // Rows first .. first + n − 1 of the file into rows at .. at + n − 1 of the arrays, checked.
     private void ReadRows(SafeFileHandle handle, int first, int n, int at, int[] itemIndex, ushort[] queryIndex, float[]? single, Half[]? half)

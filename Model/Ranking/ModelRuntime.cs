@@ -25,8 +25,8 @@ public sealed class ModelRuntime : IDisposable
                 artifact.PathOf(manifest.UserTower.File), manifest.Dims, manifest.UserFields.Count, options),
             _ => manifest.ModelKind == ModelKinds.Fit
                 // Branches no item uses are never computed: the item table says which are used (FIT, eq. 8).
-                ? NativeFitUserTower.FromTensors(artifact.Tensors, manifest.Dims, manifest.UserFields, artifact.ItemFile.UsedBranches)
-                : NativeTwoTowerUserTower.FromTensors(artifact.Tensors, manifest.Dims, manifest.UserFields),
+                ? NativeFitUserTower.FromTensors(artifact.Tensors, manifest.Dims, manifest.UserFields, artifact.ItemFile.UsedBranches, Deferred(artifact))
+                : NativeTwoTowerUserTower.FromTensors(artifact.Tensors, manifest.Dims, manifest.UserFields, Deferred(artifact)),
         };
         Scorer = manifest.Scorer == ScorerKinds.Lss ? LssScorer.FromTensors(artifact.Tensors, manifest.Dims) : new DotScorer();
         _itemVocabularies = new Lazy<ItemVocabularies>(() => new ItemVocabularies(manifest.ItemFields), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -94,12 +94,22 @@ public sealed class ModelRuntime : IDisposable
         return (indices, unknown);
     }
 
+    // item.attributes when the artifact was loaded without it (its shards hold the rows): read whole only if asked.
+    private static Func<NamedTensor> Deferred(ModelArtifact artifact) => () => artifact.ReadDeferredTensor(ModelArtifact.AttributesTensor);
+
     /// <summary>All branches' user heads, <c>[N, H_u × p]</c>; with the native FIT tower, zero for branches no item uses.</summary>
     public float[] ComputeUserHeads(ResolvedUser user)
     {
         ArgumentNullException.ThrowIfNull(user);
         var heads = new float[UserTower.BranchCount * UserTower.HeadSize];
-        UserTower.Compute(user.Fields, user.Behaviours, heads);
+        if (user.BehaviourAttributes is { } rows)
+        {
+            UserTower.ComputeBranches(user.Fields, user.Behaviours, rows, 0, heads);
+        }
+        else
+        {
+            UserTower.Compute(user.Fields, user.Behaviours, heads);
+        }
         return heads;
     }
 

@@ -99,13 +99,28 @@ public sealed class Ranker : IDisposable
         ArgumentNullException.ThrowIfNull(behaviours);
         var (fields, unknownFeatures) = Runtime.ResolveFeatures(features);
         var parts = Plan.Partition(behaviours);
+        var length = Artifact.Manifest.Dims.SequenceLength;
+        if (_shards.All(s => s.HasAttributes))
+        {
+            // The shards hold their items' attribute rows: they come with the item indices, the tensor stays on disk.
+            var rows = new (int[] Positions, int[] ItemIndices, float[] Attributes)[parts.Length];
+            for (var s = 0; s < parts.Length; s++)
+            {
+                var (indices, attributes) = RankingPlan.ResolveShardRows(_shards[s], parts[s].Ids);
+                rows[s] = (parts[s].Positions, indices, attributes);
+            }
+
+            var (keys, keyRows, unknownKeys) = RankingPlan.GatherBehaviourRows(behaviours, rows, length, Artifact.ItemFile.AttributeDim);
+            return new ResolvedUser(fields, keys, unknownKeys, unknownFeatures, keyRows);
+        }
+
         var answers = new (int[] Positions, int[] ItemIndices)[parts.Length];
         for (var s = 0; s < parts.Length; s++)
         {
             answers[s] = (parts[s].Positions, RankingPlan.ResolveShard(_shards[s], parts[s].Ids));
         }
 
-        var (sequence, unknownBehaviours) = RankingPlan.GatherBehaviours(behaviours, answers, Artifact.Manifest.Dims.SequenceLength);
+        var (sequence, unknownBehaviours) = RankingPlan.GatherBehaviours(behaviours, answers, length);
         return new ResolvedUser(fields, sequence, unknownBehaviours, unknownFeatures);
     }
 

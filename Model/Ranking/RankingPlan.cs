@@ -213,6 +213,36 @@ public sealed class RankingPlan
     }
 
     /// <summary>
+    /// One shard's step for behaviours, with the rows the user tower reads: the item index of each id (−1 when the shard
+    /// does not hold it) and its attribute row e_c (FIT, eq. 4; zeros for an unknown id), <c>[ids, D]</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The shard was read without attribute rows.</exception>
+    public static (int[] ItemIndices, float[] Attributes) ResolveShardRows(ItemShard shard, IReadOnlyList<string> ids)
+    {
+        ArgumentNullException.ThrowIfNull(shard);
+        ArgumentNullException.ThrowIfNull(ids);
+        if (!shard.HasAttributes)
+        {
+            throw new InvalidOperationException("The shard was read without its items' attribute rows.");
+        }
+
+        var dim = shard.AttributeDim;
+        var indices = new int[ids.Count];
+        var attributes = new float[ids.Count * dim];
+        for (var i = 0; i < indices.Length; i++)
+        {
+            var row = shard.Find(ids[i]);
+            indices[i] = row < 0 ? -1 : shard.ItemIndexOf(row);
+            if (row >= 0)
+            {
+                shard.AttributesOf(row).CopyTo(attributes.AsSpan(i * dim, dim));
+            }
+        }
+
+        return (indices, attributes);
+    }
+
+    /// <summary>
     /// The gather step: the overall top-k of the shards' lists (a k-way merge, <see cref="TopKMerge"/>: higher score
     /// first, equal scores by earlier request position), the unknown positions ascending, and how many were scored.
     /// </summary>
@@ -231,6 +261,56 @@ public sealed class RankingPlan
 
         unknown.Sort();
         return new MergedRanking(TopKMerge.Merge(lists, k), [.. unknown], scored);
+    }
+
+    /// <summary>
+    /// <see cref="GatherBehaviours"/> with each shard's attribute rows (<see cref="ResolveShardRows"/>): the sequence,
+    /// its rows <c>[sequence, D]</c> in the same order, and the unknown ids.
+    /// </summary>
+    public static (int[] Sequence, float[] Attributes, IReadOnlyList<string> Unknown) GatherBehaviourRows(
+        IReadOnlyList<string> behaviours, IReadOnlyList<(int[] Positions, int[] ItemIndices, float[] Attributes)> parts, int sequenceLength, int dim)
+    {
+        ArgumentNullException.ThrowIfNull(behaviours);
+        ArgumentNullException.ThrowIfNull(parts);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dim, 1);
+        var byPosition = new float[behaviours.Count * dim];
+        foreach (var (positions, indices, attributes) in parts)
+        {
+            if (attributes.Length != indices.Length * dim)
+            {
+                throw new ArgumentException("A shard answered attribute rows that do not match its item indices.");
+            }
+
+            for (var i = 0; i < positions.Length; i++)
+            {
+                attributes.AsSpan(i * dim, dim).CopyTo(byPosition.AsSpan(positions[i] * dim, dim));
+            }
+        }
+
+        var (sequence, unknown) = GatherBehaviours(behaviours, [.. parts.Select(p => (p.Positions, p.ItemIndices))], sequenceLength);
+
+        // The kept behaviours are the latest known ones, in request order: walk the positions again to find theirs.
+        var known = new List<int>(behaviours.Count);
+        foreach (var (positions, indices, _) in parts)
+        {
+            for (var i = 0; i < positions.Length; i++)
+            {
+                if (indices[i] >= 1)
+                {
+                    known.Add(positions[i]);
+                }
+            }
+        }
+
+        known.Sort();
+        var kept = known.GetRange(known.Count - sequence.Length, sequence.Length);
+        var rows = new float[sequence.Length * dim];
+        for (var l = 0; l < kept.Count; l++)
+        {
+            byPosition.AsSpan(kept[l] * dim, dim).CopyTo(rows.AsSpan(l * dim, dim));
+        }
+
+        return (sequence, rows, unknown);
     }
 
     /// <summary>

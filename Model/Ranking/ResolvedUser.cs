@@ -5,4 +5,7 @@ namespace FitCluster.Model.Ranking;
 /// <param name="Behaviours">Item indices (≥ 1) of the known behaviours, oldest first, at most the sequence length.</param>
 /// <param name="UnknownBehaviours">Behaviour keys the model does not know.</param>
 /// <param name="UnknownFeatures">Feature names whose value the model never saw.</param>
-public sealed record ResolvedUser(int[] Fields, int[] Behaviours, IReadOnlyList<string> UnknownBehaviours, IReadOnlyList<string> UnknownFeatures);
+/// <param name="BehaviourAttributes">The behaviours' attribute rows e_c, <c>[Behaviours, D]</c>, as their shards answered
+/// them; null: the user tower looks them up.</param>
+public sealed record ResolvedUser(
+    int[] Fields, int[] Behaviours, IReadOnlyList<string> UnknownBehaviours, IReadOnlyList<string> UnknownFeatures, float[]? BehaviourAttributes = null);

@@ -1,6 +1,6 @@
 namespace FitCluster.Model.Towers;
 
-/// <summary>Checks a range of user-tower branches asked of <see cref="IUserTower.ComputeBranches"/>.</summary>
+/// <summary>Checks a range of user-tower branches asked of <see cref="IUserTower.ComputeBranches(ReadOnlySpan{int}, ReadOnlySpan{int}, int, Span{float})"/>.</summary>
 public static class BranchRange
 {
     /// <summary>The number of branches in the range, after checking it lies inside <c>0..branchCount-1</c>.</summary>

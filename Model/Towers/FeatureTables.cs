@@ -9,11 +9,17 @@ namespace FitCluster.Model.Towers;
 internal sealed class FeatureTables
 {
     private readonly float[][] _userTables; // per field [V_f, e]
-    private readonly float[] _itemAttributes; // e_c per item index, [V, D]
+    private readonly Lazy<float[]> _itemAttributes; // e_c per item index, [V, D]: read at first use when the shards hold the rows
     private readonly int _embeddingDim;
     private readonly int _itemVocab;
 
-    public FeatureTables(IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims, IReadOnlyList<FeatureVocabulary> userFields)
+    /// <param name="tensors">The artifact's tensors.</param>
+    /// <param name="dims">Its dimensions.</param>
+    /// <param name="userFields">Its user features.</param>
+    /// <param name="deferredAttributes">Reads <c>item.attributes</c> when <paramref name="tensors"/> left it out (shards hold
+    /// its rows and pass them with the behaviours); called at most once, only if a request comes without them.</param>
+    public FeatureTables(
+        IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims, IReadOnlyList<FeatureVocabulary> userFields, Func<NamedTensor>? deferredAttributes = null)
     {
         _embeddingDim = dims.EmbeddingDim;
         AttributeDim = dims.ItemAttributeDim;
@@ -24,7 +30,19 @@ internal sealed class FeatureTables
         }
 
         _itemVocab = dims.ItemCount + 1;
-        _itemAttributes = TensorLookup.Require(tensors, "item.attributes", _itemVocab, AttributeDim);
+        var vocab = _itemVocab;
+        var dim = AttributeDim;
+        if (tensors.ContainsKey("item.attributes") || deferredAttributes is null)
+        {
+            var table = TensorLookup.Require(tensors, "item.attributes", vocab, dim);
+            _itemAttributes = new Lazy<float[]>(table);
+        }
+        else
+        {
+            _itemAttributes = new Lazy<float[]>(
+                () => TensorLookup.Require(new Dictionary<string, NamedTensor> { ["item.attributes"] = deferredAttributes() }, "item.attributes", vocab, dim),
+                LazyThreadSafetyMode.ExecutionAndPublication);
+        }
     }
 
     /// <summary>User features per request.</summary>
@@ -60,6 +78,6 @@ internal sealed class FeatureTables
             ThrowHelper.ShapeMismatch($"behaviour item index {item} outside 0..{_itemVocab - 1}");
         }
 
-        return _itemAttributes.AsSpan(item * AttributeDim, AttributeDim);
+        return _itemAttributes.Value.AsSpan(item * AttributeDim, AttributeDim);
     }
 }

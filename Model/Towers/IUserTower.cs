@@ -23,7 +23,7 @@ public interface IUserTower : IDisposable
     void Compute(ReadOnlySpan<int> userFields, ReadOnlySpan<int> behaviours, Span<float> heads);
 
     /// <summary>
-    /// Whether <see cref="ComputeBranches"/> does only the work of the branches asked for, so that splitting a request's
+    /// Whether <see cref="ComputeBranches(ReadOnlySpan{int}, ReadOnlySpan{int}, int, Span{float})"/> does only the work of the branches asked for, so that splitting a request's
     /// branches over several cores saves time. When false it computes every branch and copies the range out.
     /// </summary>
     bool ComputesBranchRanges => false;
@@ -46,6 +46,15 @@ public interface IUserTower : IDisposable
 
         return bounds;
     }
+
+    /// <summary>
+    /// <see cref="ComputeBranches(ReadOnlySpan{int}, ReadOnlySpan{int}, int, Span{float})"/> with each behaviour's
+    /// attribute row e_c given (<c>[behaviours, D]</c>, as the shards that own the items answered them), so that the
+    /// silo need not hold the whole <c>item.attributes</c> tensor; empty: the tower looks them up itself. A tower that
+    /// cannot take them (ONNX: the tensor is inside its graph) ignores them.
+    /// </summary>
+    void ComputeBranches(ReadOnlySpan<int> userFields, ReadOnlySpan<int> behaviours, ReadOnlySpan<float> behaviourAttributes, int firstBranch, Span<float> heads) =>
+        ComputeBranches(userFields, behaviours, firstBranch, heads);
 
     /// <summary>
     /// Computes the user heads of branches <c>firstBranch .. firstBranch + heads.Length / HeadSize − 1</c>: the same

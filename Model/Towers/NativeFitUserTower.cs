@@ -35,9 +35,10 @@ public sealed class NativeFitUserTower : IUserTower
     private readonly bool[]? _live;     // branches some item's query index names; null: all of them
 
     private NativeFitUserTower(
-        IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims, IReadOnlyList<FeatureVocabulary> userFields, ReadOnlySpan<ushort> itemQueryIndex)
+        IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims, IReadOnlyList<FeatureVocabulary> userFields, ReadOnlySpan<ushort> itemQueryIndex,
+        Func<NamedTensor>? deferredAttributes)
     {
-        _features = new FeatureTables(tensors, dims, userFields);
+        _features = new FeatureTables(tensors, dims, userFields, deferredAttributes);
         _attributeDim = dims.ItemAttributeDim;
         _maxSequence = dims.SequenceLength;
         BranchCount = dims.MetaSize;
@@ -111,9 +112,12 @@ public sealed class NativeFitUserTower : IUserTower
     /// zero: no candidate can be scored against them (a trained N = 64 on ML-1M leaves 5 unused; larger N leave more).
     /// Empty: every branch is computed.
     /// </param>
+    /// <param name="deferredAttributes">Reads <c>item.attributes</c> when <paramref name="tensors"/> left it out (the shards
+    /// hold its rows and give them with the behaviours); null: the tensor must be in <paramref name="tensors"/>.</param>
     /// <exception cref="ArtifactException">A tensor is missing or has the wrong shape, or a query index is outside 0..N−1.</exception>
     public static NativeFitUserTower FromTensors(
-        IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims, IReadOnlyList<FeatureVocabulary> userFields, ReadOnlySpan<ushort> itemQueryIndex = default)
+        IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims, IReadOnlyList<FeatureVocabulary> userFields, ReadOnlySpan<ushort> itemQueryIndex = default,
+        Func<NamedTensor>? deferredAttributes = null)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         ArgumentNullException.ThrowIfNull(dims);
@@ -123,7 +127,7 @@ public sealed class NativeFitUserTower : IUserTower
             throw new ArtifactException("A FIT artifact needs attention and tower widths in its dimensions.");
         }
 
-        return new NativeFitUserTower(tensors, dims, userFields, itemQueryIndex);
+        return new NativeFitUserTower(tensors, dims, userFields, itemQueryIndex, deferredAttributes);
     }
 
     /// <inheritdoc />
@@ -142,8 +146,17 @@ public sealed class NativeFitUserTower : IUserTower
 
     /// <inheritdoc />
     /// <remarks>Branches are independent after the embedding lookups, so a range costs its share of the work.</remarks>
-    public void ComputeBranches(ReadOnlySpan<int> userFields, ReadOnlySpan<int> behaviours, int firstBranch, Span<float> heads)
+    public void ComputeBranches(ReadOnlySpan<int> userFields, ReadOnlySpan<int> behaviours, int firstBranch, Span<float> heads) =>
+        ComputeBranches(userFields, behaviours, [], firstBranch, heads);
+
+    /// <inheritdoc />
+    public void ComputeBranches(ReadOnlySpan<int> userFields, ReadOnlySpan<int> behaviours, ReadOnlySpan<float> behaviourAttributes, int firstBranch, Span<float> heads)
     {
+        if (!behaviourAttributes.IsEmpty && behaviourAttributes.Length != behaviours.Length * _attributeDim)
+        {
+            ThrowHelper.ShapeMismatch($"FIT user tower: {behaviourAttributes.Length} attribute values for {behaviours.Length} behaviours of {_attributeDim}");
+        }
+
         if (userFields.Length != _features.FieldCount || behaviours.Length > _maxSequence)
         {
             ThrowHelper.ShapeMismatch(
@@ -183,7 +196,8 @@ public sealed class NativeFitUserTower : IUserTower
             _features.CopyUser(userFields, user);
             for (var l = 0; l < length; l++)
             {
-                _features.Attributes(behaviours[l]).CopyTo(keys.Slice(l * d)); // e_c of each behaviour (FIT, eq. 4)
+                var key = behaviourAttributes.IsEmpty ? _features.Attributes(behaviours[l]) : behaviourAttributes.Slice(l * d, d);
+                key.CopyTo(keys.Slice(l * d)); // e_c of each behaviour (FIT, eq. 4): given by its shard, or looked up
             }
 
             if (length == 0)

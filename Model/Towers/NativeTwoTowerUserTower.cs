@@ -18,9 +18,10 @@ public sealed class NativeTwoTowerUserTower : IUserTower
     private readonly int _maxSequence;
     private readonly int _widest;
 
-    private NativeTwoTowerUserTower(IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims, IReadOnlyList<FeatureVocabulary> userFields)
+    private NativeTwoTowerUserTower(
+        IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims, IReadOnlyList<FeatureVocabulary> userFields, Func<NamedTensor>? deferredAttributes)
     {
-        _features = new FeatureTables(tensors, dims, userFields);
+        _features = new FeatureTables(tensors, dims, userFields, deferredAttributes);
         _attributeDim = dims.ItemAttributeDim;
         _maxSequence = dims.SequenceLength;
         var tower = dims.TowerHidden;
@@ -55,17 +56,33 @@ public sealed class NativeTwoTowerUserTower : IUserTower
 
     /// <summary>Builds the tower from an artifact's tensors.</summary>
     /// <exception cref="ArtifactException">A tensor is missing or has the wrong shape.</exception>
-    public static NativeTwoTowerUserTower FromTensors(IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims, IReadOnlyList<FeatureVocabulary> userFields)
+    public static NativeTwoTowerUserTower FromTensors(
+        IReadOnlyDictionary<string, NamedTensor> tensors, ModelDims dims, IReadOnlyList<FeatureVocabulary> userFields, Func<NamedTensor>? deferredAttributes = null)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         ArgumentNullException.ThrowIfNull(dims);
         ArgumentNullException.ThrowIfNull(userFields);
-        return new NativeTwoTowerUserTower(tensors, dims, userFields);
+        return new NativeTwoTowerUserTower(tensors, dims, userFields, deferredAttributes);
     }
 
     /// <inheritdoc />
-    public void Compute(ReadOnlySpan<int> userFields, ReadOnlySpan<int> behaviours, Span<float> heads)
+    public void Compute(ReadOnlySpan<int> userFields, ReadOnlySpan<int> behaviours, Span<float> heads) =>
+        Compute(userFields, behaviours, [], heads);
+
+    /// <inheritdoc />
+    public void ComputeBranches(ReadOnlySpan<int> userFields, ReadOnlySpan<int> behaviours, ReadOnlySpan<float> behaviourAttributes, int firstBranch, Span<float> heads)
     {
+        BranchRange.Check(BranchCount, HeadSize, firstBranch, heads.Length); // one branch: the range is all of it
+        Compute(userFields, behaviours, behaviourAttributes, heads);
+    }
+
+    private void Compute(ReadOnlySpan<int> userFields, ReadOnlySpan<int> behaviours, ReadOnlySpan<float> behaviourAttributes, Span<float> heads)
+    {
+        if (!behaviourAttributes.IsEmpty && behaviourAttributes.Length != behaviours.Length * _attributeDim)
+        {
+            ThrowHelper.ShapeMismatch($"Two-Tower user tower: {behaviourAttributes.Length} attribute values for {behaviours.Length} behaviours of {_attributeDim}");
+        }
+
         if (userFields.Length != _features.FieldCount || behaviours.Length > _maxSequence || heads.Length != HeadSize)
         {
             ThrowHelper.ShapeMismatch(
@@ -81,9 +98,10 @@ public sealed class NativeTwoTowerUserTower : IUserTower
             _features.CopyUser(userFields, x);
             var pooled = x.Slice(_features.UserDim, _attributeDim);
             pooled.Clear();
-            foreach (var item in behaviours)
+            for (var l = 0; l < behaviours.Length; l++)
             {
-                TensorPrimitives.Add(pooled, _features.Attributes(item), pooled);
+                var key = behaviourAttributes.IsEmpty ? _features.Attributes(behaviours[l]) : behaviourAttributes.Slice(l * _attributeDim, _attributeDim);
+                TensorPrimitives.Add(pooled, key, pooled);
             }
 
             TensorPrimitives.Divide(pooled, Math.Max(behaviours.Length, 1), pooled); // FIT, eq. 18: average pooling

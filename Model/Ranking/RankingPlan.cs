@@ -273,41 +273,46 @@ public sealed class RankingPlan
         ArgumentNullException.ThrowIfNull(behaviours);
         ArgumentNullException.ThrowIfNull(parts);
         ArgumentOutOfRangeException.ThrowIfLessThan(dim, 1);
+        var indices = new int[behaviours.Count];
+        Array.Fill(indices, -1);
         var byPosition = new float[behaviours.Count * dim];
-        foreach (var (positions, indices, attributes) in parts)
+        foreach (var (positions, itemIndices, attributes) in parts)
         {
-            if (attributes.Length != indices.Length * dim)
+            if (positions.Length != itemIndices.Length || attributes.Length != itemIndices.Length * dim)
             {
-                throw new ArgumentException("A shard answered attribute rows that do not match its item indices.");
+                throw new ArgumentException("A shard answered a different number of behaviours or attribute rows than it was sent.");
             }
 
             for (var i = 0; i < positions.Length; i++)
             {
+                indices[positions[i]] = itemIndices[i];
                 attributes.AsSpan(i * dim, dim).CopyTo(byPosition.AsSpan(positions[i] * dim, dim));
             }
         }
 
-        var (sequence, unknown) = GatherBehaviours(behaviours, [.. parts.Select(p => (p.Positions, p.ItemIndices))], sequenceLength);
-
-        // The kept behaviours are the latest known ones, in request order: walk the positions again to find theirs.
+        // One pass in request order: the known positions, of which the latest sequenceLength are kept (as in training).
         var known = new List<int>(behaviours.Count);
-        foreach (var (positions, indices, _) in parts)
+        var unknown = new List<string>();
+        for (var i = 0; i < indices.Length; i++)
         {
-            for (var i = 0; i < positions.Length; i++)
+            if (indices[i] < 1)
             {
-                if (indices[i] >= 1)
-                {
-                    known.Add(positions[i]);
-                }
+                unknown.Add(behaviours[i]);
+            }
+            else
+            {
+                known.Add(i);
             }
         }
 
-        known.Sort();
-        var kept = known.GetRange(known.Count - sequence.Length, sequence.Length);
-        var rows = new float[sequence.Length * dim];
-        for (var l = 0; l < kept.Count; l++)
+        var length = Math.Min(known.Count, sequenceLength);
+        var sequence = new int[length];
+        var rows = new float[length * dim];
+        for (var l = 0; l < length; l++)
         {
-            byPosition.AsSpan(kept[l] * dim, dim).CopyTo(rows.AsSpan(l * dim, dim));
+            var position = known[known.Count - length + l];
+            sequence[l] = indices[position];
+            byPosition.AsSpan(position * dim, dim).CopyTo(rows.AsSpan(l * dim, dim));
         }
 
         return (sequence, rows, unknown);

@@ -1,5 +1,8 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using FitCluster.Model.Artifacts;
 using FitCluster.Model.Numerics;
 
@@ -31,6 +34,7 @@ public sealed class NativeFitUserTower : IUserTower
     private readonly int _firstWidth;
     private readonly int _maxSequence;
     private readonly int _widest; // widest activation row: sizes the per-call scratch
+    private readonly int _attentionWidest; // widest attention layer: sizes the attention blocks
     private readonly float? _headScale; // fit-no-lss: each branch's head is normalised and scaled by γ (FIT, eq. 2–3)
     private readonly bool[]? _live;     // branches some item's query index names; null: all of them
 
@@ -78,12 +82,17 @@ public sealed class NativeFitUserTower : IUserTower
         }
 
         _widest = Math.Max(Math.Max(_hidden0, tower.Max()), HeadSize);
+        _attentionWidest = hidden.Max();
         _towerLayers[^1] = new DenseLayer(
             TensorLookup.Require(tensors, "user_heads.weight", tower[^1], HeadSize),
             TensorLookup.Require(tensors, "user_heads.bias", HeadSize), tower[^1], HeadSize, relu: false);
         _headScale = tensors.ContainsKey(HeadScaleTensor) ? TensorLookup.Require(tensors, HeadScaleTensor, 1)[0] : null;
         (_live, LiveBranchCount) = LiveBranches(itemQueryIndex, n);
     }
+
+    // Rows of (branch, behaviour) pairs the attention runs through its shared layers at once: 512 rows of the widest
+    // layer (64 floats) are 128 KiB per block, two blocks in L2.
+    private const int AttentionRows = 512;
 
     /// <summary>The tensor that marks a FIT with the dot-product output (γ, one value): heads are then normalised and scaled.</summary>
     public const string HeadScaleTensor = "user_heads.scale";
@@ -179,8 +188,9 @@ public sealed class NativeFitUserTower : IUserTower
         var length = behaviours.Length;
         var widest = _widest;
         var userDim = _features.UserDim;
+        var blockRows = Math.Max(length, 1) * Math.Clamp(AttentionRows / Math.Max(length, 1), 1, n);
         var sizes = new ScratchLayout(
-            userDim, Math.Max(length, 1) * d, Math.Max(length, 1) * widest, n * d, n * widest, compact ? n * HeadSize : 0);
+            userDim, Math.Max(length, 1) * d, blockRows * _attentionWidest, n * d, n * widest, compact ? n * HeadSize : 0, n * length);
         var scratch = ArrayPool<float>.Shared.Rent(sizes.Total);
         try
         {
@@ -200,16 +210,18 @@ public sealed class NativeFitUserTower : IUserTower
                 key.CopyTo(keys.Slice(l * d)); // e_c of each behaviour (FIT, eq. 4): given by its shard, or looked up
             }
 
-            if (length == 0)
+            pooled.Clear(); // no behaviours: DIN pools nothing
+            if (length > 0)
             {
-                pooled.Clear(); // no behaviours: DIN pools nothing
-            }
-            else
-            {
-                for (var r = 0; r < n; r++)
+                var attention = scratch.AsSpan(sizes.Attention, n * length);
+                var chunk = Math.Max(1, AttentionRows / length); // branches per block: their rows stay in L2
+                for (var r = 0; r < n; r += chunk)
                 {
-                    Attend(branches[r], keys, length, blockA, blockB, pooled.Slice(r * d, d));
+                    var take = Math.Min(chunk, n - r);
+                    Attend(branches.Slice(r, take), keys, length, blockA, blockB, attention.Slice(r * length, take * length));
                 }
+
+                Gemm.MultiplyAdd(attention, n, length, keys, d, pooled); // pooled_n = Σ_l w_{n,l} e_l for every branch at once
             }
 
             // FIT, eq. 20 through the first tower layer: u·W_u (once) + pooled_n·W_p + (q*_n·W_q + b) per branch.
@@ -288,20 +300,30 @@ public sealed class NativeFitUserTower : IUserTower
     {
     }
 
-    // DIN attention of branch b (FIT, eq. 19): weights over the behaviours with hard query q*_b, then their weighted sum.
-    private void Attend(int b, ReadOnlySpan<float> keys, int length, Span<float> blockA, Span<float> blockB, Span<float> pooled)
+    // DIN attention (FIT, eq. 19) of a block of branches with hard queries q*_b: the attention weight of every
+    // (branch, behaviour) pair, written branch-major to weights[r·length + l]. The first layer differs per branch (its
+    // weight folds q*_b); the later layers, Dice and the output are shared, so they run once over the whole block's
+    // rows instead of once per branch.
+    private void Attend(ReadOnlySpan<int> branches, ReadOnlySpan<float> keys, int length, Span<float> blockA, Span<float> blockB, Span<float> weights)
     {
         var d = _attributeDim;
         var h0 = _hidden0;
-        var first = blockA[..(length * h0)];
-        var bias = _keyBias.AsSpan(b * h0, h0);
-        for (var l = 0; l < length; l++)
+        var rows = branches.Length * length;
+        var first = blockA[..(rows * h0)];
+        for (var r = 0; r < branches.Length; r++)
         {
-            bias.CopyTo(first.Slice(l * h0, h0));
+            var b = branches[r];
+            var block = first.Slice(r * length * h0, length * h0);
+            var bias = _keyBias.AsSpan(b * h0, h0);
+            for (var l = 0; l < length; l++)
+            {
+                bias.CopyTo(block.Slice(l * h0, h0));
+            }
+
+            Gemm.MultiplyAdd(keys, length, d, _keyWeight.AsSpan(b * d * h0, d * h0), h0, block);
         }
 
-        Gemm.MultiplyAdd(keys, length, d, _keyWeight.AsSpan(b * d * h0, d * h0), h0, first);
-        _dice0.Apply(first, blockB[..first.Length]);
+        ApplyDice(_dice0, first, blockB);
 
         // Ping-pong between the two blocks: x holds the current activations, y is free.
         var x = blockA;
@@ -310,23 +332,51 @@ public sealed class NativeFitUserTower : IUserTower
         for (var i = 0; i < _attentionLayers.Length; i++)
         {
             var layer = _attentionLayers[i];
-            var output = y[..(length * layer.Outputs)];
-            layer.Forward(x[..(length * width)], length, output);
-            _attentionDice[i].Apply(output, x[..output.Length]);
+            var output = y[..(rows * layer.Outputs)];
+            layer.Forward(x[..(rows * width)], rows, output);
+            ApplyDice(_attentionDice[i], output, x);
             var swap = x;
             x = y;
             y = swap;
             width = layer.Outputs;
         }
 
-        var weights = y[..length];
-        for (var l = 0; l < length; l++)
+        OutputLayer(x[..(rows * width)], width, weights); // not normalised (DIN)
+    }
+
+    // Dice's channel vectors are tiled over _maxSequence rows: a longer block goes through in pieces of that many rows.
+    private void ApplyDice(DiceLayer dice, Span<float> block, Span<float> temp)
+    {
+        var piece = _maxSequence * dice.Channels;
+        for (var offset = 0; offset < block.Length; offset += piece)
         {
-            weights[l] = TensorPrimitives.Dot(x.Slice(l * width, width), _outputWeight) + _outputBias; // not normalised (DIN)
+            var part = block.Slice(offset, Math.Min(piece, block.Length - offset));
+            dice.Apply(part, temp[..part.Length]);
+        }
+    }
+
+    // weights[r] = x[r, :] · w_out + b_out for every row of x [rows, width].
+    private void OutputLayer(ReadOnlySpan<float> x, int width, Span<float> weights)
+    {
+        var w = _outputWeight.AsSpan();
+        if (width == Vector256<float>.Count * 2 && Vector256.IsHardwareAccelerated && Fma.IsSupported)
+        {
+            var w0 = Vector256.Create<float>(w);
+            var w1 = Vector256.Create<float>(w[Vector256<float>.Count..]);
+            ref var row = ref MemoryMarshal.GetReference(x);
+            for (var r = 0; r < weights.Length; r++)
+            {
+                var sum = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)(r * width + Vector256<float>.Count)), w1, Vector256.LoadUnsafe(ref row, (nuint)(r * width)) * w0);
+                weights[r] = Vector256.Sum(sum) + _outputBias;
+            }
+
+            return;
         }
 
-        pooled.Clear();
-        Gemm.MultiplyAdd(weights, 1, length, keys, d, pooled); // Σ_l w_l e_l
+        for (var r = 0; r < weights.Length; r++)
+        {
+            weights[r] = TensorPrimitives.Dot(x.Slice(r * width, width), w) + _outputBias;
+        }
     }
 
     // The live branches of firstBranch .. firstBranch + count − 1, in order.
@@ -376,7 +426,8 @@ public sealed class NativeFitUserTower : IUserTower
         TensorLookup.Require(tensors, $"{prefix}.alpha", units),
         maxRows);
 
-    private readonly record struct ScratchLayout(int UserLength, int KeysLength, int BlockLength, int PooledLength, int RowsLength, int LiveHeadsLength)
+    private readonly record struct ScratchLayout(
+        int UserLength, int KeysLength, int BlockLength, int PooledLength, int RowsLength, int LiveHeadsLength, int AttentionLength)
     {
         public int Keys => UserLength;
 
@@ -392,6 +443,8 @@ public sealed class NativeFitUserTower : IUserTower
 
         public int LiveHeads => RowsB + RowsLength;
 
-        public int Total => LiveHeads + LiveHeadsLength;
+        public int Attention => LiveHeads + LiveHeadsLength;
+
+        public int Total => Attention + AttentionLength;
     }
 }

@@ -17,9 +17,10 @@ public static class TestArtifact
     public const int SequenceLength = 6;
     public static readonly string[] UserFieldNames = ["user_id", "gender"];
 
-    public static ModelDims FitDims(int metaSize = 5) => new(
+    /// <summary>FIT's test dimensions; <paramref name="attention"/>: the widths of the two attention layers (default 8, 4).</summary>
+    public static ModelDims FitDims(int metaSize = 5, (int First, int Second)? attention = null) => new(
         EmbeddingDim, ItemAttributeDim: 8, MetaSize: metaSize, UserHeads: 2, ItemHeads: 2, HeadDim: 6, LssWidth: 4,
-        SequenceLength, ItemCount, AttentionHidden: [8, 4], TowerHidden: [12, 10]);
+        SequenceLength, ItemCount, AttentionHidden: [attention?.First ?? 8, attention?.Second ?? 4], TowerHidden: [12, 10]);
 
     public static ModelDims TwoTowerDims() => new(
         EmbeddingDim, ItemAttributeDim: 8, MetaSize: 1, UserHeads: 1, ItemHeads: 1, HeadDim: 10, LssWidth: 0,
@@ -30,21 +31,23 @@ public static class TestArtifact
     /// index, so every user scores them equally (exact ties: the order rule decides). <paramref name="usedBranches"/>: the
     /// items' query indices are drawn from the first that many branches only (the others are unused).</remarks>
     public static IReadOnlyDictionary<string, NamedTensor> WriteFit(
-        string directory, int seed = 1, bool half = false, int metaSize = 5, string? version = null, string? createdUtc = null, int tiedPairs = 0, int? usedBranches = null)
+        string directory, int seed = 1, bool half = false, int metaSize = 5, string? version = null, string? createdUtc = null, int tiedPairs = 0, int? usedBranches = null,
+        (int First, int Second)? attention = null)
     {
-        var dims = FitDims(metaSize);
+        var dims = FitDims(metaSize, attention);
+        var (a0, a1) = (dims.AttentionHidden[0], dims.AttentionHidden[1]);
         var random = new Random(seed);
         var n = dims.MetaSize;
         var d = dims.ItemAttributeDim;
         var tensors = new List<NamedTensor>();
         AddEmbeddings(tensors, random, dims);
-        tensors.Add(Random(random, "attention.fc0.weight", n, d, 8));
-        tensors.Add(Random(random, "attention.fc0.bias", n, 8));
-        AddDice(tensors, random, "attention.dice0", 8);
-        tensors.Add(Random(random, "attention.fc1.weight", 8, 4));
-        tensors.Add(Random(random, "attention.fc1.bias", 4));
-        AddDice(tensors, random, "attention.dice1", 4);
-        tensors.Add(Random(random, "attention.output.weight", 4));
+        tensors.Add(Random(random, "attention.fc0.weight", n, d, a0));
+        tensors.Add(Random(random, "attention.fc0.bias", n, a0));
+        AddDice(tensors, random, "attention.dice0", a0);
+        tensors.Add(Random(random, "attention.fc1.weight", a0, a1));
+        tensors.Add(Random(random, "attention.fc1.bias", a1));
+        AddDice(tensors, random, "attention.dice1", a1);
+        tensors.Add(Random(random, "attention.output.weight", a1));
         tensors.Add(Random(random, "attention.output.bias", 1));
         tensors.Add(Random(random, "user_tower.fc0.user_weight", UserFieldNames.Length * EmbeddingDim, 12));
         tensors.Add(Random(random, "user_tower.fc0.pooled_weight", d, 12));

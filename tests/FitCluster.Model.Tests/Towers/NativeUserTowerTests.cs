@@ -30,6 +30,35 @@ public sealed class NativeUserTowerTests
         }
     }
 
+    // 90 branches × 6 behaviours = 540 (branch, behaviour) rows: the attention's shared layers run in two blocks (85 and
+    // 5 branches), Dice over blocks longer than its tiled 6 rows, and a last attention width of 16 takes the fused
+    // output dot where the CPU has FMA.
+    [Fact]
+    public void FitCompute_ManyBranchesInSeveralAttentionBlocks_MatchesScalarReference()
+    {
+        using var temp = new TempDirectory();
+        var tensors = TestArtifact.WriteFit(temp.Path, seed: 11, metaSize: 90, attention: (20, 16));
+        var dims = TestArtifact.FitDims(90, (20, 16));
+        var artifact = ModelArtifact.Load(temp.Path);
+        using var tower = NativeFitUserTower.FromTensors(artifact.Tensors, dims, artifact.Manifest.UserFields);
+        int[] user = [1, 2];
+        int[] behaviours = [5, 38, 1, 17, 22, 9];
+        var heads = new float[dims.MetaSize * dims.UserHeadSize];
+
+        tower.Compute(user, behaviours, heads);
+
+        var expected = ReferenceFit(tensors, dims, user, behaviours);
+        for (var i = 0; i < heads.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - heads[i]) <= 1e-4 * Math.Max(1, Math.Abs(expected[i])), $"head value {i}: {heads[i]} vs reference {expected[i]}");
+        }
+
+        // A range that starts inside the first block: the same rows as the whole computation.
+        var part = new float[40 * dims.UserHeadSize];
+        tower.ComputeBranches(user, behaviours, 50, part);
+        Assert.Equal(heads.AsSpan(50 * dims.UserHeadSize, part.Length).ToArray(), part);
+    }
+
     [Theory]
     [InlineData(0, 1)]
     [InlineData(1, 2)]
@@ -234,13 +263,14 @@ public sealed class NativeUserTowerTests
             var pooled = new double[d];
             foreach (var key in keys)
             {
-                var a0 = new double[8];
-                for (var h = 0; h < 8; h++)
+                var width = dims.AttentionHidden[0];
+                var a0 = new double[width];
+                for (var h = 0; h < width; h++)
                 {
-                    a0[h] = t["attention.fc0.bias"].Values[(b * 8) + h];
+                    a0[h] = t["attention.fc0.bias"].Values[(b * width) + h];
                     for (var k = 0; k < d; k++)
                     {
-                        a0[h] += key[k] * t["attention.fc0.weight"].Values[(((b * d) + k) * 8) + h];
+                        a0[h] += key[k] * t["attention.fc0.weight"].Values[(((b * d) + k) * width) + h];
                     }
                 }
 

@@ -114,6 +114,33 @@ public sealed class PartitionedRankingTests(PartitionedClusterFixture fixture)
         Assert.Equal(TestArtifact.ItemCount, gauged);
     }
 
+    [Fact]
+    public async Task RankAsync_WithBehaviours_NoSiloReadsTheWholeAttributeTensor()
+    {
+        // Behaviours on every shard, from several users (their user tower grains land on different silos).
+        string[] behaviours = [.. Enumerable.Range(0, TestArtifact.SequenceLength).Select(i => TestArtifact.ItemKey((i * 7) + 3))];
+        string[] candidates = [.. Enumerable.Range(0, TestArtifact.ItemCount).Select(TestArtifact.ItemKey)];
+        for (var user = 1; user <= 3; user++)
+        {
+            var response = await fixture.Cluster.GrainFactory.GetGrain<IRankingGrain>("partitioned").RankAsync(
+                new RankRequest(TestArtifact.User(user).ToImmutableDictionary(), [.. behaviours], [.. candidates], 5), TestContext.Current.CancellationToken);
+            Assert.Null(response.Error);
+            Assert.Empty(response.UnknownBehaviours);
+        }
+
+        var loaded = 0;
+        foreach (var store in fixture.Stores.Where(s => s.LoadedVersions().Contains(PartitionedClusterFixture.Version)))
+        {
+            // Each silo's artifact left item.attributes out at load, and nothing read it since: the rows came from shards.
+            var artifact = store.Get(PartitionedClusterFixture.Version).Artifact;
+            Assert.False(artifact.Tensors.ContainsKey(ModelArtifact.AttributesTensor), "a silo loaded the whole item.attributes");
+            Assert.Equal(0, artifact.DeferredTensorReads);
+            loaded++;
+        }
+
+        Assert.Equal(3, loaded);
+    }
+
     // The items of shard s by the test's own hash: FNV-1a (basis 2166136261, prime 16777619) of the UTF-8 id, mod B, mod S.
     private static int OwnRows(int shard) => Enumerable.Range(0, TestArtifact.ItemCount).Count(i =>
     {

@@ -267,53 +267,71 @@ public sealed class LssScorer : ICandidateScorer
         return Vector256.Sum(even + odd);
     }
 
-    // Eq. 14–16 for 8 candidates at a time with every intermediate in registers (S′ is H_u·d vectors, S″ one at a
-    // time): the same arithmetic as ScoreChunk, without its round trips through memory.
+    // Eq. 14–16 for 8 candidates at a time, one S′ column at a time: for each k, S′[·, k] (H_u vectors, FIT eq. 14)
+    // is computed from S, then every S″[a, k] = ReLU(W_2[a, ·] S′[·, k] + b_2[a]) (eq. 15) goes straight into the
+    // projection (eq. 16). Nothing but the running score and H_u vectors of S′ is live, so it all stays in registers;
+    // the broadcast weights are read through refs (no bounds checks in the d² loop). H_u = 2 (the paper's setting) has
+    // its own unrolled loop.
     private void ScoreChunkFused(ReadOnlySpan<float> similarity, int stride, int n, Span<float> scores)
     {
         var d = Width;
-        var pairs = UserHeads * ItemHeads;
+        var userHeads = UserHeads;
+        var itemHeads = ItemHeads;
+        var pairs = userHeads * itemHeads;
         Span<Vector256<float>> s = stackalloc Vector256<float>[pairs];
-        Span<Vector256<float>> rowOut = stackalloc Vector256<float>[UserHeads * d];
+        Span<Vector256<float>> column = stackalloc Vector256<float>[userHeads];
         Span<float> lanes = stackalloc float[Vector256<float>.Count];
-        var rowWeight = _rowWeightVectors;
-        var rowBias = _rowBiasVectors;
-        var columnWeight = _columnWeightVectors;
-        var columnBias = _columnBiasVectors;
-        var projection = _projectionVectors;
+        ref var rowWeight = ref MemoryMarshal.GetArrayDataReference(_rowWeightVectors);       // [d, H_v]
+        ref var rowBias = ref MemoryMarshal.GetArrayDataReference(_rowBiasVectors);           // [d]
+        ref var columnWeight = ref MemoryMarshal.GetArrayDataReference(_columnWeightVectors); // [d, H_u]
+        ref var columnBias = ref MemoryMarshal.GetArrayDataReference(_columnBiasVectors);     // [d]
+        ref var projection = ref MemoryMarshal.GetArrayDataReference(_projectionVectors);     // [d, d] over (a, k)
+        ref var sim = ref MemoryMarshal.GetReference(similarity);
+        var zero = Vector256<float>.Zero;
         for (var c = 0; c < n; c += Vector256<float>.Count)
         {
             for (var p = 0; p < pairs; p++)
             {
-                s[p] = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(similarity), (nuint)((p * stride) + c));
+                s[p] = Vector256.LoadUnsafe(ref sim, (nuint)((p * stride) + c));
             }
 
-            for (var i = 0; i < UserHeads; i++)
+            var score = zero;
+            for (var k = 0; k < d; k++)
             {
-                for (var k = 0; k < d; k++)
+                for (var i = 0; i < userHeads; i++)
                 {
-                    var acc = rowBias[k];
-                    for (var j = 0; j < ItemHeads; j++)
+                    var acc = Unsafe.Add(ref rowBias, k);
+                    for (var j = 0; j < itemHeads; j++)
                     {
-                        acc = Fma.MultiplyAdd(rowWeight[(k * ItemHeads) + j], s[(i * ItemHeads) + j], acc);
+                        acc = Fma.MultiplyAdd(Unsafe.Add(ref rowWeight, (k * itemHeads) + j), s[(i * itemHeads) + j], acc);
                     }
 
-                    rowOut[(i * d) + k] = Vector256.Max(acc, Vector256<float>.Zero); // FIT, eq. 14
+                    column[i] = Vector256.Max(acc, zero); // FIT, eq. 14: S′[i, k]
                 }
-            }
 
-            var score = Vector256<float>.Zero;
-            for (var a = 0; a < d; a++)
-            {
-                for (var k = 0; k < d; k++)
+                if (userHeads == 2)
                 {
-                    var acc = columnBias[a];
-                    for (var i = 0; i < UserHeads; i++)
+                    var c0 = column[0];
+                    var c1 = column[1];
+                    for (var a = 0; a < d; a++)
                     {
-                        acc = Fma.MultiplyAdd(columnWeight[(a * UserHeads) + i], rowOut[(i * d) + k], acc);
+                        var acc = Fma.MultiplyAdd(
+                            Unsafe.Add(ref columnWeight, (2 * a) + 1), c1, Fma.MultiplyAdd(Unsafe.Add(ref columnWeight, 2 * a), c0, Unsafe.Add(ref columnBias, a)));
+                        score = Fma.MultiplyAdd(Unsafe.Add(ref projection, (a * d) + k), Vector256.Max(acc, zero), score); // FIT, eq. 15–16
                     }
+                }
+                else
+                {
+                    for (var a = 0; a < d; a++)
+                    {
+                        var acc = Unsafe.Add(ref columnBias, a);
+                        for (var i = 0; i < userHeads; i++)
+                        {
+                            acc = Fma.MultiplyAdd(Unsafe.Add(ref columnWeight, (a * userHeads) + i), column[i], acc);
+                        }
 
-                    score = Fma.MultiplyAdd(projection[(a * d) + k], Vector256.Max(acc, Vector256<float>.Zero), score); // FIT, eq. 15–16
+                        score = Fma.MultiplyAdd(Unsafe.Add(ref projection, (a * d) + k), Vector256.Max(acc, zero), score); // FIT, eq. 15–16
+                    }
                 }
             }
 

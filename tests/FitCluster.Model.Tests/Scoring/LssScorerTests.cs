@@ -32,6 +32,27 @@ public sealed class LssScorerTests
         }
     }
 
+    // H_u = 3 takes the fused kernel's general loop (H_u = 2 has its own); H_v = 2 ≠ H_u and d = 7 catch a swapped index.
+    [Fact]
+    public void Score_ThreeUserHeads_MatchesReference()
+    {
+        var random = new Random(5);
+        var scorer = RandomScorer(random, userHeads: 3, itemHeads: 2, headDim: 16, width: 7);
+        var table = RandomTable(random, count: 90, itemHeads: 2, headDim: 16, metaSize: 4);
+        var user = Values(random, 4 * 3 * 16);
+        var rows = Enumerable.Range(0, 53).Select(_ => random.Next(table.Count)).ToArray();
+        var scores = new float[rows.Length];
+
+        scorer.Score(user, table, rows, scores);
+
+        for (var c = 0; c < rows.Length; c++)
+        {
+            var row = rows[c];
+            var expected = scorer.ScoreReference(user.AsSpan(table.QueryIndex[row] * 48, 48), table.SingleHeads.Slice(row * 32, 32));
+            Assert.True(Math.Abs(expected - scores[c]) <= 1e-4 * Math.Max(1, Math.Abs(expected)), $"candidate {c}: {scores[c]} vs {expected}");
+        }
+    }
+
     [Theory]
     [InlineData(8)]  // one vector of the fused dot, no pair
     [InlineData(24)] // a pair of vectors and a single one

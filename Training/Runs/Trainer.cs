@@ -65,7 +65,14 @@ public static class Trainer
         var firstEpoch = 1;
         var steps = new List<StepRecord>();
         var fingerprint = options.ResumeFolder is null ? null : EpochCheckpoint.Fingerprint(modelOptions, options, splits);
-        if (options.ResumeFolder is { } resumeFolder && EpochCheckpoint.TryRestore(resumeFolder, fingerprint!, model, optimizer, observer) is var (state, restoredBest))
+        (EpochCheckpoint.State State, Dictionary<string, Tensor>? Best)? restored = null;
+        if (options.ResumeFolder is { } resumeFolder)
+        {
+            using var gcPause = GcPause.Begin(); // like a step: libtorch calls with no collection and no other training's step beside them
+            restored = EpochCheckpoint.TryRestore(resumeFolder, fingerprint!, model, optimizer, observer);
+        }
+
+        if (restored is var (state, restoredBest))
         {
             best = restoredBest;
             (bestEpoch, bestAuc, bestLogLoss, step, trainSeconds) = (state.BestEpoch, state.BestAuc, state.BestLogLoss, state.Step, state.TrainSeconds);
@@ -153,6 +160,7 @@ public static class Trainer
 
             if (options.ResumeFolder is { } folder)
             {
+                using var gcPause = GcPause.Begin();
                 EpochCheckpoint.Save(folder, new EpochCheckpoint.State(fingerprint!, epoch, step, trainSeconds, bestEpoch, bestAuc, bestLogLoss, [.. history], [.. steps]), model, optimizer, improved);
             }
         }

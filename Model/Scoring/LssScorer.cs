@@ -267,11 +267,10 @@ public sealed class LssScorer : ICandidateScorer
         return Vector256.Sum(even + odd);
     }
 
-    // Eq. 14–16 for 8 candidates at a time, one S′ column at a time: for each k, S′[·, k] (H_u vectors, FIT eq. 14)
-    // is computed from S, then every S″[a, k] = ReLU(W_2[a, ·] S′[·, k] + b_2[a]) (eq. 15) goes straight into the
-    // projection (eq. 16). Nothing but the running score and H_u vectors of S′ is live, so it all stays in registers;
-    // the broadcast weights are read through refs (no bounds checks in the d² loop). H_u = 2 (the paper's setting) has
-    // its own unrolled loop.
+    // Eq. 14–16 for 8 candidates at a time: S′ (H_u·d vectors, FIT eq. 14) into stack scratch that stays in L1, then
+    // every S″[a, k] = ReLU(W_2[a, ·] S′[·, k] + b_2[a]) (eq. 15) straight into the projection (eq. 16). Weights and S′ are
+    // read through refs (no bounds checks in the d² loop) and H_u = 2 (the paper's setting) has its own unrolled loop.
+    // The sums run in the same order as ScoreChunk's (a outer, k inner), so both paths give the same bits.
     private void ScoreChunkFused(ReadOnlySpan<float> similarity, int stride, int n, Span<float> scores)
     {
         var d = Width;
@@ -279,13 +278,14 @@ public sealed class LssScorer : ICandidateScorer
         var itemHeads = ItemHeads;
         var pairs = userHeads * itemHeads;
         Span<Vector256<float>> s = stackalloc Vector256<float>[pairs];
-        Span<Vector256<float>> column = stackalloc Vector256<float>[userHeads];
+        Span<Vector256<float>> rowOut = stackalloc Vector256<float>[userHeads * d];
         Span<float> lanes = stackalloc float[Vector256<float>.Count];
         ref var rowWeight = ref MemoryMarshal.GetArrayDataReference(_rowWeightVectors);       // [d, H_v]
         ref var rowBias = ref MemoryMarshal.GetArrayDataReference(_rowBiasVectors);           // [d]
         ref var columnWeight = ref MemoryMarshal.GetArrayDataReference(_columnWeightVectors); // [d, H_u]
         ref var columnBias = ref MemoryMarshal.GetArrayDataReference(_columnBiasVectors);     // [d]
         ref var projection = ref MemoryMarshal.GetArrayDataReference(_projectionVectors);     // [d, d] over (a, k)
+        ref var sPrime = ref MemoryMarshal.GetReference(rowOut);                               // [H_u, d]
         ref var sim = ref MemoryMarshal.GetReference(similarity);
         var zero = Vector256<float>.Zero;
         for (var c = 0; c < n; c += Vector256<float>.Count)
@@ -295,10 +295,9 @@ public sealed class LssScorer : ICandidateScorer
                 s[p] = Vector256.LoadUnsafe(ref sim, (nuint)((p * stride) + c));
             }
 
-            var score = zero;
-            for (var k = 0; k < d; k++)
+            for (var i = 0; i < userHeads; i++)
             {
-                for (var i = 0; i < userHeads; i++)
+                for (var k = 0; k < d; k++)
                 {
                     var acc = Unsafe.Add(ref rowBias, k);
                     for (var j = 0; j < itemHeads; j++)
@@ -306,28 +305,37 @@ public sealed class LssScorer : ICandidateScorer
                         acc = Fma.MultiplyAdd(Unsafe.Add(ref rowWeight, (k * itemHeads) + j), s[(i * itemHeads) + j], acc);
                     }
 
-                    column[i] = Vector256.Max(acc, zero); // FIT, eq. 14: S′[i, k]
+                    Unsafe.Add(ref sPrime, (i * d) + k) = Vector256.Max(acc, zero); // FIT, eq. 14
                 }
+            }
 
-                if (userHeads == 2)
+            var score = zero;
+            if (userHeads == 2)
+            {
+                ref var second = ref Unsafe.Add(ref sPrime, d);
+                for (var a = 0; a < d; a++)
                 {
-                    var c0 = column[0];
-                    var c1 = column[1];
-                    for (var a = 0; a < d; a++)
+                    var w0 = Unsafe.Add(ref columnWeight, 2 * a);
+                    var w1 = Unsafe.Add(ref columnWeight, (2 * a) + 1);
+                    var bias = Unsafe.Add(ref columnBias, a);
+                    ref var w = ref Unsafe.Add(ref projection, a * d);
+                    for (var k = 0; k < d; k++)
                     {
-                        var acc = Fma.MultiplyAdd(
-                            Unsafe.Add(ref columnWeight, (2 * a) + 1), c1, Fma.MultiplyAdd(Unsafe.Add(ref columnWeight, 2 * a), c0, Unsafe.Add(ref columnBias, a)));
-                        score = Fma.MultiplyAdd(Unsafe.Add(ref projection, (a * d) + k), Vector256.Max(acc, zero), score); // FIT, eq. 15–16
+                        var acc = Fma.MultiplyAdd(w1, Unsafe.Add(ref second, k), Fma.MultiplyAdd(w0, Unsafe.Add(ref sPrime, k), bias));
+                        score = Fma.MultiplyAdd(Unsafe.Add(ref w, k), Vector256.Max(acc, zero), score); // FIT, eq. 15–16
                     }
                 }
-                else
+            }
+            else
+            {
+                for (var a = 0; a < d; a++)
                 {
-                    for (var a = 0; a < d; a++)
+                    for (var k = 0; k < d; k++)
                     {
                         var acc = Unsafe.Add(ref columnBias, a);
                         for (var i = 0; i < userHeads; i++)
                         {
-                            acc = Fma.MultiplyAdd(Unsafe.Add(ref columnWeight, (a * userHeads) + i), column[i], acc);
+                            acc = Fma.MultiplyAdd(Unsafe.Add(ref columnWeight, (a * userHeads) + i), Unsafe.Add(ref sPrime, (i * d) + k), acc);
                         }
 
                         score = Fma.MultiplyAdd(Unsafe.Add(ref projection, (a * d) + k), Vector256.Max(acc, zero), score); // FIT, eq. 15–16

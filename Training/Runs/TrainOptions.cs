@@ -32,11 +32,4 @@ public sealed record TrainOptions
 
     /// <summary>Intra-op threads for libtorch; null = one per core.</summary>
     public int? Threads { get; init; }
-
-    /// <summary>
-    /// Where the run's state is saved after every epoch and resumed from (<see cref="EpochCheckpoint"/>); null: not saved.
-    /// Not part of the run's recorded options.
-    /// </summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public string? ResumeFolder { get; init; }
 }

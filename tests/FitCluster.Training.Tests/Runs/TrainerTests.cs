@@ -6,9 +6,6 @@ namespace FitCluster.Training.Tests.Runs;
 
 public sealed class TrainerTests
 {
-    private static readonly Lazy<SampleSplits> s_small = new(() =>
-        SampleBuilder.Build(SyntheticDataset.Generate(new SyntheticDatasetOptions { UserCount = 300 }), new SampleBuilderOptions()));
-
     private static readonly Lazy<SampleSplits> s_synthetic = new(() =>
         SampleBuilder.Build(SyntheticDataset.Generate(new SyntheticDatasetOptions { UserCount = 1200 }), new SampleBuilderOptions()));
 
@@ -55,68 +52,6 @@ public sealed class TrainerTests
         var error = Assert.Throws<ArgumentException>(() => Trainer.Train(
             s_synthetic.Value, ModelOptions.Preset("fit"), new TrainOptions { Epochs = 1, TemperatureEpochs = epochs }, new RecordingObserver(), TestContext.Current.CancellationToken));
         Assert.Contains("TemperatureEpochs", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Train_InterruptedAfterEpochTwoThenResumed_SameRunAsUninterrupted()
-    {
-        using var temp = new TempDirectory("fit-resume");
-        var ct = TestContext.Current.CancellationToken;
-        var options = new TrainOptions { Epochs = 3, Seed = 7, Patience = 5 };
-        var (whole, wholeModel, wholeLogits) = Trainer.Train(s_small.Value, ModelOptions.Preset("fit"), options, new RecordingObserver(), ct);
-        wholeModel.Dispose();
-
-        // Interrupted at the start of epoch 3, after epoch 2's state was saved.
-        var folder = Path.Combine(temp.Path, "resume");
-        using var stop = new CancellationTokenSource();
-        var first = new RecordingObserver
-        {
-            AfterEpoch = e =>
-            {
-                if (e.Epoch == 2)
-                {
-                    stop.Cancel();
-                }
-            },
-        };
-        Assert.ThrowsAny<OperationCanceledException>(() => Trainer.Train(s_small.Value, ModelOptions.Preset("fit"), options with { ResumeFolder = folder }, first, stop.Token));
-        Assert.True(File.Exists(Path.Combine(folder, "epoch-2", "state.json")));
-        Directory.CreateDirectory(Path.Combine(folder, "epoch-3")); // a save cut short: no state.json, so ignored
-        File.WriteAllText(Path.Combine(folder, "epoch-3", "model.bin"), "torn");
-
-        var second = new RecordingObserver();
-        var (resumed, resumedModel, resumedLogits) = Trainer.Train(s_small.Value, ModelOptions.Preset("fit"), options with { ResumeFolder = folder }, second, ct);
-        resumedModel.Dispose();
-
-        Assert.True(second.EpochsStarted.SequenceEqual([3]), $"only epoch 3 should train; started {string.Join(", ", second.EpochsStarted)}: {string.Join(" | ", second.Messages)}");
-        Assert.Equal(2, second.ResumedWith!.Value.Epochs.Count);
-        Assert.Equal(first.Steps.Select(s => s.Loss), second.ResumedWith.Value.Steps.Select(s => s.Loss));
-        Assert.Equal(3, resumed.EpochsRun);
-        Assert.Equal(whole.BestEpoch, resumed.BestEpoch);
-        for (var e = 0; e < 3; e++)
-        {
-            // Same data order, weights, Adam moments and τ schedule: the same numbers, epoch by epoch.
-            Assert.Equal(whole.History[e].TrainLoss, resumed.History[e].TrainLoss, 9);
-            Assert.Equal(whole.History[e].ValidationAuc, resumed.History[e].ValidationAuc, 9);
-            Assert.Equal(whole.History[e].Temperature, resumed.History[e].Temperature);
-        }
-
-        Assert.Equal(whole.TestAuc, resumed.TestAuc, 9);
-        Assert.Equal(wholeLogits.Length, resumedLogits.Length);
-        for (var i = 0; i < wholeLogits.Length; i++)
-        {
-            Assert.True(Math.Abs(wholeLogits[i] - resumedLogits[i]) <= 1e-5, $"test logit {i}: {resumedLogits[i]} vs {wholeLogits[i]}");
-        }
-
-        Assert.Equal(["epoch-3"], Directory.EnumerateDirectories(folder).Select(Path.GetFileName));
-
-        // The same folder for another seed: that state is not this run's, so it trains from the start.
-        var other = new RecordingObserver();
-        var (_, otherModel, _) = Trainer.Train(s_small.Value, ModelOptions.Preset("fit"), options with { Seed = 8, Epochs = 1, ResumeFolder = folder }, other, ct);
-        otherModel.Dispose();
-        Assert.Null(other.ResumedWith);
-        Assert.Equal([1], other.EpochsStarted);
-        Assert.Contains(other.Messages, m => m.Contains("another configuration", StringComparison.Ordinal));
     }
 
     [Fact]

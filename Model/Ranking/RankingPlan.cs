@@ -290,29 +290,13 @@ public sealed class RankingPlan
             }
         }
 
-        // One pass in request order: the known positions, of which the latest sequenceLength are kept (as in training).
-        var known = new List<int>(behaviours.Count);
-        var unknown = new List<string>();
-        for (var i = 0; i < indices.Length; i++)
+        var (kept, unknown) = LatestKnown(behaviours, indices, sequenceLength);
+        var sequence = new int[kept.Length];
+        var rows = new float[kept.Length * dim];
+        for (var l = 0; l < kept.Length; l++)
         {
-            if (indices[i] < 1)
-            {
-                unknown.Add(behaviours[i]);
-            }
-            else
-            {
-                known.Add(i);
-            }
-        }
-
-        var length = Math.Min(known.Count, sequenceLength);
-        var sequence = new int[length];
-        var rows = new float[length * dim];
-        for (var l = 0; l < length; l++)
-        {
-            var position = known[known.Count - length + l];
-            sequence[l] = indices[position];
-            byPosition.AsSpan(position * dim, dim).CopyTo(rows.AsSpan(l * dim, dim));
+            sequence[l] = indices[kept[l]];
+            byPosition.AsSpan(kept[l] * dim, dim).CopyTo(rows.AsSpan(l * dim, dim));
         }
 
         return (sequence, rows, unknown);
@@ -345,7 +329,15 @@ public sealed class RankingPlan
             }
         }
 
-        var known = new List<int>(Math.Min(behaviours.Count, sequenceLength));
+        var (kept, unknown) = LatestKnown(behaviours, indices, sequenceLength);
+        return (Array.ConvertAll(kept, position => indices[position]), unknown);
+    }
+
+    // One pass in request order over the gathered item indices: the positions of the known behaviours, of which the
+    // latest sequenceLength are kept (as in training), and the ids no shard knows.
+    private static (int[] Kept, List<string> Unknown) LatestKnown(IReadOnlyList<string> behaviours, int[] indices, int sequenceLength)
+    {
+        var known = new List<int>(indices.Length);
         var unknown = new List<string>();
         for (var i = 0; i < indices.Length; i++)
         {
@@ -355,7 +347,7 @@ public sealed class RankingPlan
             }
             else
             {
-                known.Add(indices[i]);
+                known.Add(i);
             }
         }
 

@@ -59,6 +59,13 @@ public sealed class ConsoleTrainingObserver : ITrainingObserver
     }
 
     /// <inheritdoc />
+    /// <remarks>The resumed steps join the sampled step records (steps.csv) as if they had been seen here.</remarks>
+    public void Resumed(IReadOnlyList<EpochRecord> epochs, IReadOnlyList<StepRecord> steps)
+    {
+        _steps.AddRange(steps.Where(s => s.Step % StepSampleEvery == 0));
+    }
+
+    /// <inheritdoc />
     public void EpochStarted(int epoch, int steps)
     {
         _epoch = epoch;

@@ -51,7 +51,12 @@ public static class TrainCommand
         return command;
     }
 
-    /// <summary>Trains with a console progress display and writes the run folder.</summary>
+    /// <summary>The folder inside a run folder that holds its state after each epoch until the run is written.</summary>
+    public const string ResumeFolderName = "resume";
+
+    /// <summary>Trains with a console progress display and writes the run folder; with <see cref="TrainOptions.Resume"/>, a run
+    /// interrupted before it was written continues from its last finished epoch when trained again into the same folder
+    /// (<see cref="EpochCheckpoint"/>).</summary>
     /// <param name="splits">The dataset.</param>
     /// <param name="modelOptions">The architecture.</param>
     /// <param name="trainOptions">Optimisation options.</param>
@@ -65,14 +70,22 @@ public static class TrainCommand
         DatasetReference? dataset = null, Action<RankingModel, TrainRun>? afterTraining = null, ITrainingObserver? extraObserver = null)
     {
         var observer = new ConsoleTrainingObserver(label);
+        // With --resume, after every epoch the loop's state goes to DIR/resume, so an interrupted run continues from its
+        // last epoch. Not with an extra observer: what it gathered (validation curves) is not part of that state.
+        var resume = trainOptions.Resume && extraObserver is null ? Path.Combine(directory, ResumeFolderName) : null;
         return observer.Run(o =>
         {
             ITrainingObserver both = extraObserver is null ? o : new CompositeTrainingObserver(o, extraObserver);
-            var (run, trained, testLogits) = Trainer.Train(splits, modelOptions, trainOptions, both);
+            var (run, trained, testLogits) = Trainer.Train(splits, modelOptions, trainOptions with { ResumeFolder = resume }, both);
             using (trained)
             {
                 RunWriter.Write(directory, run, trained, splits, testLogits, o.Steps, dataset);
                 afterTraining?.Invoke(trained, run);
+            }
+
+            if (resume is not null && Directory.Exists(resume))
+            {
+                Directory.Delete(resume, recursive: true); // the run is whole: metrics.json marks it
             }
 
             return run;

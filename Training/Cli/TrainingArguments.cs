@@ -59,13 +59,16 @@ public sealed class TrainingArguments
     /// <summary><c>--tower-output</c>.</summary>
     public Option<string?> TowerOutput { get; } = new("--tower-output") { Description = "FIT: the towers' last layer, relu or linear (default: linear with the dot product, relu otherwise)" };
 
+    /// <summary><c>--resume</c>.</summary>
+    public Option<bool> Resume { get; } = new("--resume") { Description = "Save each run's state after every epoch (RUN/resume/) and continue an interrupted run from its last finished epoch, with the same numbers as an uninterrupted run (docs/training.md, \"Resuming\")" };
+
     /// <summary><c>--threads</c>.</summary>
     public Option<int?> Threads { get; } = new("--threads") { Description = "libtorch threads (default: one per core)" };
 
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Dataset, Data, Epochs, Seed, DataSeed, BatchSize, LearningRate, WeightDecay, Dropout, TemperatureEpochs, Patience, MaxUsers, MetaSize, Heads, HeadDim, ContrastiveWeight, TowerOutput, Threads })
+        foreach (var option in new Option[] { Dataset, Data, Epochs, Seed, DataSeed, BatchSize, LearningRate, WeightDecay, Dropout, TemperatureEpochs, Patience, MaxUsers, MetaSize, Heads, HeadDim, ContrastiveWeight, TowerOutput, Threads, Resume })
         {
             command.Add(option);
         }
@@ -89,6 +92,7 @@ public sealed class TrainingArguments
         Patience = parse.GetValue(Patience),
         TemperatureEpochs = parse.GetValue(TemperatureEpochs),
         Threads = parse.GetValue(Threads),
+        Resume = parse.GetValue(Resume),
     };
 
     /// <summary>Architecture options of the named preset, with size overrides from the parse result.</summary>

@@ -23,6 +23,15 @@ public sealed class CompositeTrainingObserver : ITrainingObserver
     }
 
     /// <inheritdoc />
+    public void Resumed(IReadOnlyList<EpochRecord> epochs, IReadOnlyList<StepRecord> steps)
+    {
+        foreach (var o in _observers)
+        {
+            o.Resumed(epochs, steps);
+        }
+    }
+
+    /// <inheritdoc />
     public void EpochStarted(int epoch, int steps)
     {
         foreach (var o in _observers)

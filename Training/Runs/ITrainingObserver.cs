@@ -13,6 +13,11 @@ public interface ITrainingObserver
     {
     }
 
+    /// <summary>The run continues from saved state: these epochs and steps were done before the interruption.</summary>
+    void Resumed(IReadOnlyList<EpochRecord> epochs, IReadOnlyList<StepRecord> steps)
+    {
+    }
+
     /// <summary>An epoch starts with <paramref name="steps"/> steps.</summary>
     void EpochStarted(int epoch, int steps);
 

@@ -32,4 +32,19 @@ public sealed record TrainOptions
 
     /// <summary>Intra-op threads for libtorch; null = one per core.</summary>
     public int? Threads { get; init; }
+
+    /// <summary>
+    /// Whether a run written by <c>TrainCommand.TrainAndWrite</c> saves its state after every epoch into its run folder and
+    /// continues from there when trained again (<c>--resume</c>); sets <see cref="ResumeFolder"/>. Not part of the run's
+    /// recorded options.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Resume { get; init; }
+
+    /// <summary>
+    /// Where the run's state is saved after every epoch and resumed from (<see cref="EpochCheckpoint"/>); null: not saved.
+    /// Not part of the run's recorded options.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? ResumeFolder { get; init; }
 }

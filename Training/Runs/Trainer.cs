@@ -13,6 +13,8 @@ namespace FitCluster.Training.Runs;
 /// </summary>
 public static class Trainer
 {
+    private static readonly Lock s_seeding = new();
+
     /// <summary>Trains <paramref name="modelOptions"/> on the splits and evaluates the best epoch on test.</summary>
     /// <returns>The metrics, the trained model (best epoch's weights, eval mode) and the test logits.</returns>
     public static (TrainRun Run, RankingModel Model, float[] TestLogits) Train(
@@ -29,8 +31,15 @@ public static class Trainer
 
         var threads = options.Threads ?? Environment.ProcessorCount;
         using var gate = ThreadCountGate.Enter(threads);
-        manual_seed(options.Seed);
-        var model = ModelFactory.Create(FeatureSchema.From(splits.Log), modelOptions);
+        RankingModel model;
+        lock (s_seeding)
+        {
+            // libtorch's generator is process-wide: seeding and drawing the initial weights happen as one step, so two
+            // trainings in one process (tests, a host) cannot interleave their draws and make a seed's run differ.
+            manual_seed(options.Seed);
+            model = ModelFactory.Create(FeatureSchema.From(splits.Log), modelOptions);
+        }
+
         observer.ModelCreated(model);
         using var optimizer = optim.Adam(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         var builder = new BatchBuilder(splits, options.BatchSize);
@@ -53,7 +62,33 @@ public static class Trainer
         var bestLogLoss = double.NaN;
         long step = 0;
         double trainSeconds = 0;
-        for (var epoch = 1; epoch <= options.Epochs; epoch++)
+        var firstEpoch = 1;
+        var steps = new List<StepRecord>();
+        var fingerprint = options.ResumeFolder is null ? null : EpochCheckpoint.Fingerprint(modelOptions, options, splits);
+        (EpochCheckpoint.State State, Dictionary<string, Tensor>? Best)? restored = null;
+        if (options.ResumeFolder is { } resumeFolder)
+        {
+            using var gcPause = GcPause.Begin(); // like a step: libtorch calls with no collection and no other training's step beside them
+            restored = EpochCheckpoint.TryRestore(resumeFolder, fingerprint!, model, optimizer, observer);
+        }
+
+        if (restored is var (state, restoredBest))
+        {
+            best = restoredBest;
+            (bestEpoch, bestAuc, bestLogLoss, step, trainSeconds) = (state.BestEpoch, state.BestAuc, state.BestLogLoss, state.Step, state.TrainSeconds);
+            history.AddRange(state.History);
+            steps.AddRange(state.Steps);
+            firstEpoch = state.Epoch + 1;
+            for (var e = 1; e < firstEpoch; e++)
+            {
+                rng.Shuffle(order); // the finished epochs' data orders, drawn again so that the next one is the same
+            }
+
+            observer.Resumed(state.History, state.Steps);
+        }
+
+        var stopped = history.Count > 0 && history[^1].Epoch != bestEpoch && history[^1].Epoch - bestEpoch >= options.Patience; // it had stopped early
+        for (var epoch = firstEpoch; epoch <= options.Epochs && !stopped; epoch++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             rng.Shuffle(order);
@@ -86,7 +121,13 @@ public static class Trainer
                     qsCount++;
                 }
 
-                observer.StepCompleted(epoch, s, new StepRecord(step, lossValue, model.Temperature, qs));
+                var stepRecord = new StepRecord(step, lossValue, model.Temperature, qs);
+                if (fingerprint is not null)
+                {
+                    steps.Add(stepRecord);
+                }
+
+                observer.StepCompleted(epoch, s, stepRecord);
                 step++;
             }
 
@@ -114,7 +155,13 @@ public static class Trainer
             else if (epoch - bestEpoch >= options.Patience)
             {
                 observer.Status($"early stop: no better validation AUC for {options.Patience} epochs");
-                break;
+                stopped = true;
+            }
+
+            if (options.ResumeFolder is { } folder)
+            {
+                using var gcPause = GcPause.Begin();
+                EpochCheckpoint.Save(folder, new EpochCheckpoint.State(fingerprint!, epoch, step, trainSeconds, bestEpoch, bestAuc, bestLogLoss, [.. history], [.. steps]), model, optimizer, improved);
             }
         }
 
@@ -190,7 +237,7 @@ public static class Trainer
         return total;
     }
 
-    private static Dictionary<string, Tensor> Snapshot(nn.Module model)
+    internal static Dictionary<string, Tensor> Snapshot(nn.Module model)
     {
         var copy = new Dictionary<string, Tensor>();
         foreach (var (name, value) in model.state_dict())

@@ -39,18 +39,19 @@ public static class ScaleReport
               The load starts once placement has settled: every shard held, ⌊S/n⌋ or ⌈S/n⌉ per silo, no shard moved for {ScaleCluster.PlacementQuiet.TotalSeconds:0} s, at least {(ScaleCluster.ShardJoinGrace + ScaleCluster.PlacementQuiet).TotalSeconds:0} s after the silos started (the silos' shard join grace).
             - **shards**: shards per silo at the end of the configuration (from the silos' logs); **items held**: rows of all shards together (each shard once): the catalog size when every item is reachable; **moved**: shard activations while the load ran (0: placement stayed put).
             - **p50/p99**: client-side latency at a fixed moderate rate (open loop, from the intended send time), {settings.Window.TotalSeconds:0.#} s after {settings.Warmup.TotalSeconds:0.#} s warm-up: {settings.Rate:0.##} req/s, or half the configuration's saturation throughput where that is lower (**rate**: the rate used).
+            - **server p50 / cluster p50**: at the same fixed rate, the medians of the responses' own `timings`: `gateway_ms` (the silo's HTTP handler, from the parsed request to the answer object: validation and the whole cluster call) and `cluster_ms` (the ranking grain: behaviour rows, user tower, shards' scoring, merge). Client p50 − server p50 is the HTTP path itself (connection, JSON both ways, the network namespaces' veths, the load generator's own turns on the same cores).
             - **saturation**: successful responses/s with {settings.Concurrency} closed-loop workers over {settings.Window.TotalSeconds:0.#} s (measured first).
             - **coverage min**: the lowest `coverage` of any response of the configuration; **failed**: non-200 answers and timeouts.
             - **top-k = Ranker**: of {settings.Verify} requests per configuration, how many had exactly the in-process `Ranker`'s top-k over the same catalog (ids in order, scores within {TopKCheck.ScoreTolerance:G2}); **near ties**: how many of the rest differed only in the order of items scored within {TopKCheck.ScoreTolerance:G2} of each other.
 
-            | items | silos | candidates | precision | rss max silo MiB | rss total MiB | ready s | rate req/s | p50 ms | p99 ms | saturation req/s | coverage min | failed | top-k = Ranker | near ties | shards | items held | moved |
-            |---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|
+            | items | silos | candidates | precision | rss max silo MiB | rss total MiB | ready s | rate req/s | p50 ms | p99 ms | server p50 ms | cluster p50 ms | saturation req/s | coverage min | failed | top-k = Ranker | near ties | shards | items held | moved |
+            |---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|
 
             """);
         foreach (var r in rows)
         {
             md.Append(CultureInfo.InvariantCulture,
-                $"| {r.Items:N0} | {r.Silos} | {r.Candidates:N0} | {r.Precision} | {r.RssMbMaxSilo:0} | {r.RssMbTotal:0} | {r.ReadySeconds:0.0} | {r.RateRps:0.##} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.SaturationRps:0.0} | {r.CoverageMin:0.####} | {r.Failed} | {r.VerifiedEqual}/{r.Verified} | {r.VerifiedNearTies} | {r.Placement} | {r.ItemsHeld:N0} | {r.ShardActivations} |\n");
+                $"| {r.Items:N0} | {r.Silos} | {r.Candidates:N0} | {r.Precision} | {r.RssMbMaxSilo:0} | {r.RssMbTotal:0} | {r.ReadySeconds:0.0} | {r.RateRps:0.##} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {Ms(r.ServerP50Ms)} | {Ms(r.ClusterP50Ms)} | {r.SaturationRps:0.0} | {r.CoverageMin:0.####} | {r.Failed} | {r.VerifiedEqual}/{r.Verified} | {r.VerifiedNearTies} | {r.Placement} | {r.ItemsHeld:N0} | {r.ShardActivations} |\n");
         }
 
         var ratios = RssRatios(rows);
@@ -106,4 +107,7 @@ public static class ScaleReport
 
         return ratios;
     }
+
+    // A median that was not measured (no timings in the responses) is a dash, not the culture's NaN symbol.
+    private static string Ms(double value) => double.IsFinite(value) ? value.ToString("0.00", CultureInfo.InvariantCulture) : "–";
 }

@@ -21,6 +21,8 @@ namespace FitCluster.LoadTest.Scale;
 /// <param name="Placement">Shards each silo held at the end of the configuration, from the silos' logs (<c>2/2/2</c>; <see cref="ShardPlacementLog"/>).</param>
 /// <param name="ItemsHeld">Items of all shards together at the end (each shard once): the catalog size when every item is reachable.</param>
 /// <param name="ShardActivations">Shards read (activated, e.g. after moving) while this configuration's load ran: 0 when placement stayed put.</param>
+/// <param name="ServerP50Ms">Median of the responses' <c>timings.gateway_ms</c> at the fixed rate (the silo's HTTP handler); NaN when absent.</param>
+/// <param name="ClusterP50Ms">Median of the responses' <c>timings.cluster_ms</c> at the fixed rate (the ranking grain); NaN when absent.</param>
 public sealed record ScaleRow(
     int Items,
     int Silos,
@@ -40,4 +42,6 @@ public sealed record ScaleRow(
     int VerifiedNearTies,
     string Placement = "",
     long ItemsHeld = 0,
-    int ShardActivations = 0);
+    int ShardActivations = 0,
+    double ServerP50Ms = double.NaN,
+    double ClusterP50Ms = double.NaN);

@@ -253,7 +253,8 @@ public static class ScaleRun
             items, silos, workload.Candidates, settings.Precision, MiB(maxSilo), MiB(maxTotal), cluster.ReadySeconds, rate,
             fixedRate.Latency.P50Ms, fixedRate.Latency.P99Ms, saturation.ThroughputPerSecond, coverage,
             fixedRate.Failed + saturation.Failed + verification.Progress().Failed, 0, 0, 0,
-            cluster.Placement.Describe(), cluster.Placement.ItemsHeld(), cluster.Placement.Reads - readsBefore);
+            cluster.Placement.Describe(), cluster.Placement.ItemsHeld(), cluster.Placement.Reads - readsBefore,
+            fixedRate.GatewayMsP50, fixedRate.ClusterMsP50);
     }
 
     // One measured load phase with a progress bar over its warm-up and window: open loop at `rate`, or closed loop.

@@ -33,6 +33,21 @@ public sealed class ScaleReportTests
         Assert.Contains("1970-01-01 00:00 UTC, test CPU, 2 cores", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Format_ServerAndClusterMedians_BesideTheClientLatency_DashWhenNotMeasured()
+    {
+        var measured = Row(10_000_000, 1, 2_000, "fp32", 6000) with { P50Ms = 5.25, P99Ms = 9.5, ServerP50Ms = 2.75, ClusterP50Ms = 2.125 };
+        var unmeasured = Row(100_000, 1, 2_000, "fp32", 300);
+
+        var text = ScaleReport.Format(ScaleSettingsTests.Valid(), [measured, unmeasured], [], [], DateTimeOffset.UnixEpoch, "test CPU, 2 cores");
+
+        Assert.Contains("| 5.25 | 9.50 | 2.75 | 2.13 | 100.0 |", text, StringComparison.Ordinal);
+        Assert.Contains("| 1.00 | 2.00 | – | – | 100.0 |", text, StringComparison.Ordinal);
+        var table = text.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal) || l.StartsWith("|---", StringComparison.Ordinal)).Take(4).ToList();
+        Assert.Equal(4, table.Count); // header, separator, two rows
+        Assert.All(table, l => Assert.Equal(table[0].Count(c => c == '|'), l.Count(c => c == '|')));
+    }
+
     private static ScaleRow Row(int items, int silos, int candidates, string precision, double rss) =>
         new(items, silos, candidates, precision, rss, rss * silos, 10, 20, 1, 2, 100, 1, 0, 0, 0, 0);
 }

@@ -19,7 +19,7 @@ namespace FitCluster.Training.Runs;
 public readonly struct GcPause : IDisposable
 {
     // Managed allocation allowed inside one step (tensor wrappers, shapes); beyond it the runtime ends the region.
-    private const long StepBudgetBytes = 64L << 20;
+    private const long StepBudgetBytes = 1L << 30;
 
     // One step at a time in the process; re-entrant, so a step inside a step on the same thread just nests.
     private static readonly Lock s_gate = new();

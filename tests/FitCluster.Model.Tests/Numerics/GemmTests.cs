@@ -6,7 +6,10 @@ public sealed class GemmTests
 {
     /// <summary>
     /// The serving shapes (rows, inner, columns), then awkward ones: every row tail (rows mod 6) and column tail
-    /// (columns mod 16), one row block (b read in place) and many (b packed), several packed strips and depth blocks.
+    /// (columns mod 16), one row block (b read in place) and many (b packed), several packed strips and depth blocks;
+    /// for the AVX-512 path also whole 32-column panels with and without an AVX2 remainder, in place and packed, and
+    /// depth over two packed blocks (600 = 2 × 300) with odd and even block depths, a small b read in place with and
+    /// without a tail, and a deep single row block whose tail goes to the AVX2 kernel.
     /// </summary>
     public static TheoryData<int, int, int> Shapes => new()
     {
@@ -33,6 +36,14 @@ public sealed class GemmTests
         { 9, 9, 1000 },
         { 7, 64, 1033 },
         { 12, 300, 4097 },
+        { 6, 40, 32 },
+        { 7, 40, 64 },
+        { 3, 600, 96 },
+        { 25, 600, 45 },
+        { 64, 16, 300 },
+        { 5, 300, 40 },
+        { 50, 32, 64 },
+        { 13, 100, 40 },
     };
 
     [Theory]
@@ -67,6 +78,36 @@ public sealed class GemmTests
         Gemm.MultiplyAdd(a, rows, inner, b, columns, actual);
 
         AssertClose(expected, actual, magnitude);
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void MultiplyAddAvx512_Shape_MatchesReferenceAndGivesTheAvx2PathsBits(int rows, int inner, int columns)
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || !System.Runtime.Intrinsics.X86.Fma.IsSupported)
+        {
+            Assert.Skip("This machine lacks AVX-512F (or FMA): the AVX-512 path cannot run here.");
+        }
+
+        var random = new Random(77 + (rows * 13) + (inner * 5) + columns);
+        var a = RandomArray(random, rows * inner);
+        var b = RandomArray(random, inner * columns);
+        var c = RandomArray(random, rows * columns); // c is accumulated into: its add must come where the AVX2 kernel adds it
+        var expected = (float[])c.Clone();
+        var avx2 = (float[])c.Clone();
+        var avx512 = (float[])c.Clone();
+        var magnitude = Magnitude(a, rows, inner, b, columns, c);
+
+        Gemm.MultiplyAddReference(a, rows, inner, b, columns, expected);
+        Gemm.MultiplyAddFma(a, rows, inner, b, columns, avx2);
+        Gemm.MultiplyAddAvx512(a, rows, inner, b, columns, avx512);
+
+        AssertClose(expected, avx512, magnitude);
+        for (var i = 0; i < avx2.Length; i++)
+        {
+            // Same bits: a model scores the same on machines with and without AVX-512.
+            Assert.True(BitConverter.SingleToInt32Bits(avx2[i]) == BitConverter.SingleToInt32Bits(avx512[i]), $"element {i} (row {i / columns}, column {i % columns}): AVX2 {avx2[i]:R}, AVX-512 {avx512[i]:R}");
+        }
     }
 
     [Theory]

@@ -21,6 +21,7 @@ public sealed class LoadRecorder
     private readonly LongConcurrentHistogram _sendLag = NewHistogram();
     private readonly LongConcurrentHistogram _clusterMs = NewHistogram();
     private readonly LongConcurrentHistogram _gatewayMs = NewHistogram();
+    private readonly LongConcurrentHistogram[] _stageMs = [.. StageNames.Select(_ => NewHistogram())];
     private readonly ConcurrentDictionary<string, long> _errors = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private long _windowEnd;
@@ -107,6 +108,10 @@ public sealed class LoadRecorder
         {
             RecordTiming(_clusterMs, timings, "cluster_ms");
             RecordTiming(_gatewayMs, timings, "gateway_ms");
+            for (var i = 0; i < StageNames.Count; i++)
+            {
+                RecordTiming(_stageMs[i], timings, StageNames[i]);
+            }
         }
 
         lock (_gate)
@@ -168,8 +173,12 @@ public sealed class LoadRecorder
             Median(_gatewayMs),
             _sendLag.TotalCount > 0 ? _sendLag.GetValueAtPercentile(99) / 1000.0 : double.NaN,
             modelVersion,
-            minCoverage);
+            minCoverage,
+            StageNames.Select((name, i) => (name, Median(_stageMs[i]))).Where(s => double.IsFinite(s.Item2)).ToDictionary(s => s.name, s => s.Item2, StringComparer.Ordinal));
     }
+
+    /// <summary>The ranking grain's stages in a response's <c>timings</c>, in the order they run.</summary>
+    public static IReadOnlyList<string> StageNames { get; } = ["resolve_ms", "user_tower_ms", "scatter_gather_ms", "merge_ms"];
 
     private static LongConcurrentHistogram NewHistogram() => new(1, HighestMicroseconds, SignificantDigits);
 

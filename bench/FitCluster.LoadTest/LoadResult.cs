@@ -18,6 +18,8 @@ namespace FitCluster.LoadTest;
 /// <param name="ModelVersion">The model version the responses named (the first seen); null without successes.</param>
 /// <param name="MinCoverage">Lowest <c>coverage</c> of any successful response, warm-up and drain included (a partial answer
 /// anywhere counts); NaN without successes.</param>
+/// <param name="StageMediansMs">Median of each of the ranking grain's stages (<see cref="LoadRecorder.StageNames"/>) over the
+/// measured responses that reported it; empty when none did.</param>
 public sealed record LoadResult(
     double WindowSeconds,
     long Succeeded,
@@ -31,4 +33,5 @@ public sealed record LoadResult(
     double GatewayMsP50,
     double SendLagP99Ms,
     string? ModelVersion,
-    double MinCoverage);
+    double MinCoverage,
+    IReadOnlyDictionary<string, double>? StageMediansMs = null);

@@ -106,6 +106,26 @@ public sealed class LoadRecorderTests
         Assert.Equal(new LoadProgress(5, 1, 1, 2), recorder.Progress());
     }
 
+    [Fact]
+    public void Result_StageMedians_PerStage_MeasuredResponsesOnly_AbsentStagesLeftOut()
+    {
+        var recorder = new LoadRecorder(WindowStart, WindowEnd, TicksPerSecond);
+        recorder.RecordSuccess(500_000, 600_000, Staged(90, 91, 92)); // warm-up: not counted
+        recorder.RecordSuccess(1_100_000, 1_200_000, Staged(0.5, 1.0, 3.0));
+        recorder.RecordSuccess(1_300_000, 1_400_000, Staged(0.25, 2.0, 4.0));
+        recorder.RecordSuccess(1_500_000, 1_600_000, Staged(0.75, 1.5, 5.0));
+
+        var stages = recorder.Result().StageMediansMs!;
+
+        Assert.Equal(["resolve_ms", "scatter_gather_ms", "user_tower_ms"], stages.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(0.5, stages["resolve_ms"], 0.005);
+        Assert.Equal(1.5, stages["user_tower_ms"], 0.005);
+        Assert.Equal(4.0, stages["scatter_gather_ms"], 0.005);
+    }
+
+    private static RankResponseJson Staged(double resolve, double tower, double scatter) =>
+        new("fit-v1", 1, new Dictionary<string, double> { ["resolve_ms"] = resolve, ["user_tower_ms"] = tower, ["scatter_gather_ms"] = scatter });
+
     private static RankResponseJson Response(double coverage, double clusterMs, double gatewayMs) =>
         new("fit-v1", coverage, new Dictionary<string, double> { ["cluster_ms"] = clusterMs, ["gateway_ms"] = gatewayMs, ["merge_ms"] = 0.1 });
 }

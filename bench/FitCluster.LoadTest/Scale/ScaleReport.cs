@@ -54,6 +54,18 @@ public static class ScaleReport
                 $"| {r.Items:N0} | {r.Silos} | {r.Candidates:N0} | {r.Precision} | {r.RssMbMaxSilo:0} | {r.RssMbTotal:0} | {r.ReadySeconds:0.0} | {r.RateRps:0.##} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {Ms(r.ServerP50Ms)} | {Ms(r.ClusterP50Ms)} | {r.SaturationRps:0.0} | {r.CoverageMin:0.####} | {r.Failed} | {r.VerifiedEqual}/{r.Verified} | {r.VerifiedNearTies} | {r.Placement} | {r.ItemsHeld:N0} | {r.ShardActivations} |\n");
         }
 
+        var staged = rows.Where(r => r.StageP50Ms is { Count: > 0 }).ToList();
+        if (staged.Count > 0)
+        {
+            md.Append("\n## Where the cluster's time went (medians at the fixed rate, ms)\n\n")
+                .Append("The ranking grain's own stages from each response's `timings`: **resolve** (the behaviours' rows from the shards that own them), **user tower** (the tower grain call), **scatter-gather** (every shard's lookups, scoring and top-k, in parallel), **merge**. Medians do not add up to the cluster median exactly.\n\n")
+                .Append("| items | silos | candidates | precision | resolve | user tower | scatter-gather | merge | cluster | server | client |\n|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            foreach (var r in staged)
+            {
+                md.Append(CultureInfo.InvariantCulture, $"| {r.Items:N0} | {r.Silos} | {r.Candidates:N0} | {r.Precision} | {Stage(r, "resolve_ms")} | {Stage(r, "user_tower_ms")} | {Stage(r, "scatter_gather_ms")} | {Stage(r, "merge_ms")} | {Ms(r.ClusterP50Ms)} | {Ms(r.ServerP50Ms)} | {r.P50Ms:0.00} |\n");
+            }
+        }
+
         var ratios = RssRatios(rows);
         if (ratios.Count > 0)
         {
@@ -107,6 +119,9 @@ public static class ScaleReport
 
         return ratios;
     }
+
+    private static string Stage(ScaleRow row, string name) =>
+        row.StageP50Ms is { } stages && stages.TryGetValue(name, out var ms) ? Ms(ms) : "–";
 
     // A median that was not measured (no timings in the responses) is a dash, not the culture's NaN symbol.
     private static string Ms(double value) => double.IsFinite(value) ? value.ToString("0.00", CultureInfo.InvariantCulture) : "–";

@@ -22,6 +22,7 @@ namespace FitCluster.LoadTest.Scale;
 /// <param name="ItemsHeld">Items of all shards together at the end (each shard once): the catalog size when every item is reachable.</param>
 /// <param name="ShardActivations">Shards read (activated, e.g. after moving) while this configuration's load ran: 0 when placement stayed put.</param>
 /// <param name="ServerP50Ms">Median of the responses' <c>timings.gateway_ms</c> at the fixed rate (the silo's HTTP handler); NaN when absent.</param>
+/// <param name="StageP50Ms">Medians of the ranking grain's stages at the fixed rate (resolve, user tower, scatter-gather, merge); null when not reported.</param>
 /// <param name="ClusterP50Ms">Median of the responses' <c>timings.cluster_ms</c> at the fixed rate (the ranking grain); NaN when absent.</param>
 public sealed record ScaleRow(
     int Items,
@@ -44,4 +45,5 @@ public sealed record ScaleRow(
     long ItemsHeld = 0,
     int ShardActivations = 0,
     double ServerP50Ms = double.NaN,
-    double ClusterP50Ms = double.NaN);
+    double ClusterP50Ms = double.NaN,
+    IReadOnlyDictionary<string, double>? StageP50Ms = null);

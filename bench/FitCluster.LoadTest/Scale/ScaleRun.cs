@@ -254,7 +254,7 @@ public static class ScaleRun
             fixedRate.Latency.P50Ms, fixedRate.Latency.P99Ms, saturation.ThroughputPerSecond, coverage,
             fixedRate.Failed + saturation.Failed + verification.Progress().Failed, 0, 0, 0,
             cluster.Placement.Describe(), cluster.Placement.ItemsHeld(), cluster.Placement.Reads - readsBefore,
-            fixedRate.GatewayMsP50, fixedRate.ClusterMsP50);
+            fixedRate.GatewayMsP50, fixedRate.ClusterMsP50, fixedRate.StageMediansMs);
     }
 
     // One measured load phase with a progress bar over its warm-up and window: open loop at `rate`, or closed loop.

@@ -48,6 +48,25 @@ public sealed class ScaleReportTests
         Assert.All(table, l => Assert.Equal(table[0].Count(c => c == '|'), l.Count(c => c == '|')));
     }
 
+    [Fact]
+    public void Format_StageMedians_OneRowPerConfigurationThatReportedThem()
+    {
+        var staged = Row(10_000_000, 1, 10_000, "fp32", 6000) with
+        {
+            P50Ms = 10.5,
+            ServerP50Ms = 8.5,
+            ClusterP50Ms = 8.25,
+            StageP50Ms = new Dictionary<string, double> { ["resolve_ms"] = 0.5, ["user_tower_ms"] = 0.75, ["scatter_gather_ms"] = 6.875 },
+        };
+        var plain = Row(100_000, 1, 2_000, "fp32", 300);
+
+        var text = ScaleReport.Format(ScaleSettingsTests.Valid(), [staged, plain], [], [], DateTimeOffset.UnixEpoch, "test CPU, 2 cores");
+
+        Assert.Contains("| 10,000,000 | 1 | 10,000 | fp32 | 0.50 | 0.75 | 6.88 | – | 8.25 | 8.50 | 10.50 |", text, StringComparison.Ordinal);
+        var section = text[text.IndexOf("## Where the cluster's time went", StringComparison.Ordinal)..];
+        Assert.DoesNotContain("| 100,000 |", section.Split("\n## ")[0], StringComparison.Ordinal); // no stages reported: no row
+    }
+
     private static ScaleRow Row(int items, int silos, int candidates, string precision, double rss) =>
         new(items, silos, candidates, precision, rss, rss * silos, 10, 20, 1, 2, 100, 1, 0, 0, 0, 0);
 }

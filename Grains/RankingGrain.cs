@@ -170,7 +170,8 @@ public sealed partial class RankingGrain(
             Stopwatch.GetElapsedTime(towerDone, gathered).TotalMilliseconds,
             Stopwatch.GetElapsedTime(gathered, done).TotalMilliseconds,
             Stopwatch.GetElapsedTime(started, done).TotalMilliseconds,
-            calls.Count);
+            calls.Count,
+            results.Length == 0 ? 0 : results.Max(r => r.ElapsedMs));
         metrics.Served(model.ModelVersion, timings.TotalMs, coverage);
         return new RankResponse(model.ModelVersion, ranked.MoveToImmutable(), coverage, unknown.MoveToImmutable(),
             [.. unknownBehaviours], [.. unknownFeatures], timings);

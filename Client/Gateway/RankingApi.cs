@@ -63,6 +63,7 @@ public static class RankingApi
             ["resolve_ms"] = t.ResolveMs,
             ["user_tower_ms"] = t.UserTowerMs,
             ["scatter_gather_ms"] = t.ScatterGatherMs,
+            ["shard_max_ms"] = t.ShardMaxMs,
             ["merge_ms"] = t.MergeMs,
             ["cluster_ms"] = t.TotalMs,
             ["gateway_ms"] = Stopwatch.GetElapsedTime(started).TotalMilliseconds,

@@ -178,7 +178,7 @@ public sealed class LoadRecorder
     }
 
     /// <summary>The ranking grain's stages in a response's <c>timings</c>, in the order they run.</summary>
-    public static IReadOnlyList<string> StageNames { get; } = ["resolve_ms", "user_tower_ms", "scatter_gather_ms", "merge_ms"];
+    public static IReadOnlyList<string> StageNames { get; } = ["resolve_ms", "user_tower_ms", "scatter_gather_ms", "shard_max_ms", "merge_ms"];
 
     private static LongConcurrentHistogram NewHistogram() => new(1, HighestMicroseconds, SignificantDigits);
 

@@ -40,6 +40,8 @@ public sealed class RankingGrainTests(ClusterFixture fixture)
 
         Assert.Equal(1.0, response.Coverage);
         Assert.InRange(response.Timings.Shards, 1, 3);
+        Assert.True(response.Timings.ShardMaxMs > 0, "the slowest shard's own time is reported");
+        Assert.InRange(response.Timings.ShardMaxMs, 0, response.Timings.ScatterGatherMs); // inside the scatter-gather it is part of
     }
 
     [Fact]

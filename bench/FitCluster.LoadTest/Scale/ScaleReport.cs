@@ -58,11 +58,11 @@ public static class ScaleReport
         if (staged.Count > 0)
         {
             md.Append("\n## Where the cluster's time went (medians at the fixed rate, ms)\n\n")
-                .Append("The ranking grain's own stages from each response's `timings`: **resolve** (the behaviours' rows from the shards that own them), **user tower** (the tower grain call), **scatter-gather** (every shard's lookups, scoring and top-k, in parallel), **merge**. Medians do not add up to the cluster median exactly.\n\n")
-                .Append("| items | silos | candidates | precision | resolve | user tower | scatter-gather | merge | cluster | server | client |\n|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                .Append("The ranking grain's own stages from each response's `timings`: **resolve** (the behaviours' rows from the shards that own them), **user tower** (the tower grain call), **scatter-gather** (every shard's lookups, scoring and top-k, in parallel, with the calls' messaging), **slowest shard** (that shard's own time inside its call: scatter-gather minus it is messaging and scheduling), **merge**. Medians do not add up to the cluster median exactly.\n\n")
+                .Append("| items | silos | candidates | precision | resolve | user tower | scatter-gather | slowest shard | merge | cluster | server | client |\n|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             foreach (var r in staged)
             {
-                md.Append(CultureInfo.InvariantCulture, $"| {r.Items:N0} | {r.Silos} | {r.Candidates:N0} | {r.Precision} | {Stage(r, "resolve_ms")} | {Stage(r, "user_tower_ms")} | {Stage(r, "scatter_gather_ms")} | {Stage(r, "merge_ms")} | {Ms(r.ClusterP50Ms)} | {Ms(r.ServerP50Ms)} | {r.P50Ms:0.00} |\n");
+                md.Append(CultureInfo.InvariantCulture, $"| {r.Items:N0} | {r.Silos} | {r.Candidates:N0} | {r.Precision} | {Stage(r, "resolve_ms")} | {Stage(r, "user_tower_ms")} | {Stage(r, "scatter_gather_ms")} | {Stage(r, "shard_max_ms")} | {Stage(r, "merge_ms")} | {Ms(r.ClusterP50Ms)} | {Ms(r.ServerP50Ms)} | {r.P50Ms:0.00} |\n");
             }
         }
 

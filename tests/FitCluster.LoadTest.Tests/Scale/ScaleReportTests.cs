@@ -62,7 +62,7 @@ public sealed class ScaleReportTests
 
         var text = ScaleReport.Format(ScaleSettingsTests.Valid(), [staged, plain], [], [], DateTimeOffset.UnixEpoch, "test CPU, 2 cores");
 
-        Assert.Contains("| 10,000,000 | 1 | 10,000 | fp32 | 0.50 | 0.75 | 6.88 | – | 8.25 | 8.50 | 10.50 |", text, StringComparison.Ordinal);
+        Assert.Contains("| 10,000,000 | 1 | 10,000 | fp32 | 0.50 | 0.75 | 6.88 | – | – | 8.25 | 8.50 | 10.50 |", text, StringComparison.Ordinal);
         var section = text[text.IndexOf("## Where the cluster's time went", StringComparison.Ordinal)..];
         Assert.DoesNotContain("| 100,000 |", section.Split("\n## ")[0], StringComparison.Ordinal); // no stages reported: no row
     }

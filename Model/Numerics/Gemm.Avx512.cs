@@ -70,6 +70,13 @@ public static partial class Gemm
                 }
             }
 
+            if (columns - wide >= Avx512Columns / 2 && (rows <= KernelRows || (long)inner * columns <= PackedFloats))
+            {
+                // A 16-column panel (a layer 16 wide, such as DIN's second attention layer) read in place: one vector per row.
+                RowBlocks512x16(aPtr, rows, inner, bPtr + wide, columns, cPtr + wide, columns);
+                wide += Avx512Columns / 2;
+            }
+
             if (wide < columns)
             {
                 if (rows <= KernelRows && inner > MaxPackedDepth)
@@ -252,6 +259,7 @@ public static partial class Gemm
     /// <see cref="Kernel{TRows, TColumns}"/> with 16 lanes per vector, step for step.
     /// </summary>
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised from the first call: no slow tier-0 code for a silo's first requests
     private static unsafe void Kernel512<TRows>(float* a, int lda, int depth, float* b, int ldb, float* c, int ldc)
         where TRows : struct, IRowCount
     {
@@ -389,6 +397,147 @@ public static partial class Gemm
         if (r > 5)
         {
             AddStore(c5, s50, s51);
+        }
+    }
+
+    // c[0..rows, 0..16] += a · b[.., 0..16], b read in place: 6-row blocks, then one block of the rest.
+    private static unsafe void RowBlocks512x16(float* a, int rows, int inner, float* b, int ldb, float* c, int ldc)
+    {
+        var i = 0;
+        for (; i + KernelRows <= rows; i += KernelRows)
+        {
+            Kernel512x16<Rows6>(a + ((long)i * inner), inner, inner, b, ldb, c + ((long)i * ldc), ldc);
+        }
+
+        var aRest = a + ((long)i * inner);
+        var cRest = c + ((long)i * ldc);
+        switch (rows - i)
+        {
+            case 1:
+                Kernel512x16<Rows1>(aRest, inner, inner, b, ldb, cRest, ldc);
+                break;
+            case 2:
+                Kernel512x16<Rows2>(aRest, inner, inner, b, ldb, cRest, ldc);
+                break;
+            case 3:
+                Kernel512x16<Rows3>(aRest, inner, inner, b, ldb, cRest, ldc);
+                break;
+            case 4:
+                Kernel512x16<Rows4>(aRest, inner, inner, b, ldb, cRest, ldc);
+                break;
+            case 5:
+                Kernel512x16<Rows5>(aRest, inner, inner, b, ldb, cRest, ldc);
+                break;
+            default:
+                break;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Kernel512{TRows}"/> for one 16-column panel: one vector per row of c, the same steps per lane as the
+    /// AVX2 kernel's two 8-lane vectors, so the same bits.
+    /// </summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised from the first call: no slow tier-0 code for a silo's first requests
+    private static unsafe void Kernel512x16<TRows>(float* a, int lda, int depth, float* b, int ldb, float* c, int ldc)
+        where TRows : struct, IRowCount
+    {
+        var r = TRows.Count;
+        float* c0 = c, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc;
+        float* a0 = a, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default;
+        var k = 0;
+        var bk = b;
+        if (r <= 3)
+        {
+            Vector512<float> t0 = default, t1 = default, t2 = default;
+            for (; k + 1 < depth; k += 2)
+            {
+                var b0 = Vector512.Load(bk);
+                var d0 = Vector512.Load(bk + ldb);
+                bk += 2 * (long)ldb;
+                s0 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[k]), b0, s0);
+                t0 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[k + 1]), d0, t0);
+                if (r > 1)
+                {
+                    s1 = Avx512F.FusedMultiplyAdd(Vector512.Create(a1[k]), b0, s1);
+                    t1 = Avx512F.FusedMultiplyAdd(Vector512.Create(a1[k + 1]), d0, t1);
+                }
+
+                if (r > 2)
+                {
+                    s2 = Avx512F.FusedMultiplyAdd(Vector512.Create(a2[k]), b0, s2);
+                    t2 = Avx512F.FusedMultiplyAdd(Vector512.Create(a2[k + 1]), d0, t2);
+                }
+            }
+
+            s0 += t0;
+            if (r > 1)
+            {
+                s1 += t1;
+            }
+
+            if (r > 2)
+            {
+                s2 += t2;
+            }
+        }
+
+        for (; k < depth; k++)
+        {
+            var b0 = Vector512.Load(bk);
+            bk += ldb;
+            s0 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[k]), b0, s0);
+            if (r > 1)
+            {
+                s1 = Avx512F.FusedMultiplyAdd(Vector512.Create(a1[k]), b0, s1);
+            }
+
+            if (r > 2)
+            {
+                s2 = Avx512F.FusedMultiplyAdd(Vector512.Create(a2[k]), b0, s2);
+            }
+
+            if (r > 3)
+            {
+                s3 = Avx512F.FusedMultiplyAdd(Vector512.Create(a3[k]), b0, s3);
+            }
+
+            if (r > 4)
+            {
+                s4 = Avx512F.FusedMultiplyAdd(Vector512.Create(a4[k]), b0, s4);
+            }
+
+            if (r > 5)
+            {
+                s5 = Avx512F.FusedMultiplyAdd(Vector512.Create(a5[k]), b0, s5);
+            }
+        }
+
+        (s0 + Vector512.Load(c0)).Store(c0);
+        if (r > 1)
+        {
+            (s1 + Vector512.Load(c1)).Store(c1);
+        }
+
+        if (r > 2)
+        {
+            (s2 + Vector512.Load(c2)).Store(c2);
+        }
+
+        if (r > 3)
+        {
+            (s3 + Vector512.Load(c3)).Store(c3);
+        }
+
+        if (r > 4)
+        {
+            (s4 + Vector512.Load(c4)).Store(c4);
+        }
+
+        if (r > 5)
+        {
+            (s5 + Vector512.Load(c5)).Store(c5);
         }
     }
 

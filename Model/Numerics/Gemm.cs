@@ -53,7 +53,7 @@ public static partial class Gemm
             return;
         }
 
-        if (UseAvx512 && columns >= Avx512Columns)
+        if (UseAvx512 && columns >= Avx512Columns / 2)
         {
             MultiplyAddAvx512(a, rows, inner, b, columns, c);
         }
@@ -299,6 +299,7 @@ public static partial class Gemm
     /// chains to get closer (4, 8, 12).
     /// </remarks>
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised from the first call: no slow tier-0 code for a silo's first requests
     private static unsafe void Kernel<TRows, TColumns>(
         float* a,
         int lda,

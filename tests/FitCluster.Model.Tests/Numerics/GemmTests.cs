@@ -9,7 +9,8 @@ public sealed class GemmTests
     /// (columns mod 16), one row block (b read in place) and many (b packed), several packed strips and depth blocks;
     /// for the AVX-512 path also whole 32-column panels with and without an AVX2 remainder, in place and packed, and
     /// depth over two packed blocks (600 = 2 × 300) with odd and even block depths, a small b read in place with and
-    /// without a tail, and a deep single row block whose tail goes to the AVX2 kernel.
+    /// without a tail, a deep single row block whose tail goes to the AVX2 kernel, and 16-column panels (one vector per
+    /// row) in place, after 32-column panels, with a remainder, and too large to read in place.
     /// </summary>
     public static TheoryData<int, int, int> Shapes => new()
     {
@@ -44,6 +45,12 @@ public sealed class GemmTests
         { 5, 300, 40 },
         { 50, 32, 64 },
         { 13, 100, 40 },
+        { 7, 64, 48 },
+        { 5, 40, 16 },
+        { 13, 20, 23 },
+        { 20, 300, 16 },
+        { 29, 64, 16 },
+        { 9, 50, 16 },
     };
 
     [Theory]

@@ -1,4 +1,5 @@
 using FitCluster.Training.Models;
+using FitCluster.Training.Runs;
 using static TorchSharp.torch;
 using static FitCluster.Training.Tests.Models.TorchTestHelpers;
 
@@ -11,6 +12,7 @@ public sealed class DiceTests
     [InlineData(0.5f)]
     public void Forward_Training_MatchesDinFormula(float alpha)
     {
+        using var gcPause = GcPause.Begin(); // no collection mid-call: TorchSharp's temporaries would be finalized under libtorch (dotnet/TorchSharp#1434)
         using var dice = new Dice(units: 1);
         Set(dice, "alpha", [alpha]);
         dice.train();
@@ -30,6 +32,7 @@ public sealed class DiceTests
     [Fact]
     public void Forward_ThreeDimensionalInput_NormalisesPerUnit()
     {
+        using var gcPause = GcPause.Begin(); // no collection mid-call: TorchSharp's temporaries would be finalized under libtorch (dotnet/TorchSharp#1434)
         using var dice = new Dice(units: 2);
         dice.train();
         var input = tensor(new float[] { 1, 10, 3, 30, 5, 50, 7, 70 }).reshape(2, 2, 2);

@@ -1,4 +1,5 @@
 using FitCluster.Training.Models;
+using FitCluster.Training.Runs;
 using TorchSharp;
 using static TorchSharp.torch;
 using static FitCluster.Training.Tests.Models.TorchTestHelpers;
@@ -45,6 +46,7 @@ public sealed class DinAttentionTests
     [Fact]
     public void Weights_SplitFirstLayer_EqualsLinearOverConcatenation()
     {
+        using var gcPause = GcPause.Begin(); // no collection mid-call: TorchSharp's temporaries would be finalized under libtorch (dotnet/TorchSharp#1434)
         manual_seed(5);
         using var attention = new DinAttention(4, [6, 3]);
         attention.eval();

@@ -1,4 +1,5 @@
 using FitCluster.Training.Models;
+using FitCluster.Training.Runs;
 using static TorchSharp.torch;
 using static FitCluster.Training.Tests.Models.TorchTestHelpers;
 
@@ -10,6 +11,7 @@ public sealed class FeatureWeightingTests
     [Fact]
     public void SqueezeExcitation_WeightsFromAllGroupsThroughSigmoid_ScaleEachGroup()
     {
+        using var gcPause = GcPause.Begin(); // no collection mid-call: TorchSharp's temporaries would be finalized under libtorch (dotnet/TorchSharp#1434)
         using var se = new SqueezeExcitation(groups: 2, groupDim: 2);
         Set(se, "excitation.weight", [1, 0, 0, 0, 0, 0, 0, 1]); // s_1 reads e_1[0], s_2 reads e_2[1]
         Set(se, "excitation.bias", [0, 0]);
@@ -23,6 +25,7 @@ public sealed class FeatureWeightingTests
     [Fact]
     public void LightSe_SoftmaxOfFieldMeans_AddsWeightedFieldsToInput()
     {
+        using var gcPause = GcPause.Begin(); // no collection mid-call: TorchSharp's temporaries would be finalized under libtorch (dotnet/TorchSharp#1434)
         using var se = new LightSe(fields: 2, fieldDim: 2);
         Set(se, "excitation.weight", [1, 0, 0, 1]);
         Set(se, "excitation.bias", [0, 0]);

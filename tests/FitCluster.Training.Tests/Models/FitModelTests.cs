@@ -1,4 +1,5 @@
 using FitCluster.Training.Models;
+using FitCluster.Training.Runs;
 using static TorchSharp.torch;
 using static FitCluster.Training.Tests.Models.TorchTestHelpers;
 
@@ -9,6 +10,7 @@ public sealed class FitModelTests
     [Fact]
     public void Forward_EvalMode_EqualsServingPathOverAllBranches()
     {
+        using var gcPause = GcPause.Begin(); // no collection mid-call: TorchSharp's temporaries would be finalized under libtorch (dotnet/TorchSharp#1434)
         manual_seed(11);
         using var model = new FitModel(TinySchema.Create(), TinySchema.SmallFit());
         Warm(model);
@@ -27,6 +29,7 @@ public sealed class FitModelTests
     [Fact]
     public void Forward_Training_ReportsQuerySimilarityAndUsesTemperature()
     {
+        using var gcPause = GcPause.Begin(); // no collection mid-call: TorchSharp's temporaries would be finalized under libtorch (dotnet/TorchSharp#1434)
         manual_seed(11);
         using var model = new FitModel(TinySchema.Create(), TinySchema.SmallFit());
         model.train();
@@ -44,6 +47,7 @@ public sealed class FitModelTests
     [Fact]
     public void Forward_TrainingAtTinyTemperature_MatchesHardQueryMode()
     {
+        using var gcPause = GcPause.Begin(); // no collection mid-call: TorchSharp's temporaries would be finalized under libtorch (dotnet/TorchSharp#1434)
         manual_seed(11);
         using var soft = new FitModel(TinySchema.Create(), TinySchema.SmallFit());
         using var hard = new FitModel(TinySchema.Create(), TinySchema.SmallFit(QueryMode.Hard));
@@ -58,6 +62,7 @@ public sealed class FitModelTests
     [Fact]
     public void Forward_ExactTarget_HasNoMetaQuery()
     {
+        using var gcPause = GcPause.Begin(); // no collection mid-call: TorchSharp's temporaries would be finalized under libtorch (dotnet/TorchSharp#1434)
         manual_seed(11);
         using var model = new FitModel(TinySchema.Create(), TinySchema.SmallFit(QueryMode.ExactTarget));
         Assert.Null(model.MetaQuery);
@@ -71,6 +76,7 @@ public sealed class FitModelTests
     [Fact]
     public void Backward_Training_ReachesItemMetaMatrix()
     {
+        using var gcPause = GcPause.Begin(); // no collection mid-call: TorchSharp's temporaries would be finalized under libtorch (dotnet/TorchSharp#1434)
         manual_seed(11);
         using var model = new FitModel(TinySchema.Create(), TinySchema.SmallFit());
         model.train();

@@ -1,5 +1,6 @@
 using FitCluster.Training.Export;
 using FitCluster.Training.Models;
+using FitCluster.Training.Runs;
 using static TorchSharp.torch;
 using static FitCluster.Training.Tests.Models.TorchTestHelpers;
 
@@ -13,6 +14,7 @@ public sealed class ModelPresetTests
     [MemberData(nameof(Presets))]
     public void Preset_BuildsTrainsOneStepAndScores_FiniteEverywhere(string name)
     {
+        using var gcPause = GcPause.Begin(); // no collection mid-call: TorchSharp's temporaries would be finalized under libtorch (dotnet/TorchSharp#1434)
         manual_seed(3);
         var options = Small(ModelOptions.Preset(name));
         Assert.Equal(name, options.Name);
@@ -65,6 +67,7 @@ public sealed class ModelPresetTests
     [Fact]
     public void FitAblations_SwapTheRightComponent()
     {
+        using var gcPause = GcPause.Begin(); // no collection mid-call: TorchSharp's temporaries would be finalized under libtorch (dotnet/TorchSharp#1434)
         var schema = TinySchema.Create();
         using var noMqm = new FitModel(schema, Small(ModelOptions.Preset("fit-no-mqm")));
         using var noLss = new FitModel(schema, Small(ModelOptions.Preset("fit-no-lss")));
@@ -95,6 +98,7 @@ public sealed class ModelPresetTests
     [Fact]
     public void FitCir_AddsTheContrastiveLossScaledByItsWeight_FitHasNone()
     {
+        using var gcPause = GcPause.Begin(); // no collection mid-call: TorchSharp's temporaries would be finalized under libtorch (dotnet/TorchSharp#1434)
         var schema = TinySchema.Create();
         var input = TinySchema.Batch();
         var labels = tensor(new float[] { 1, 0, 1 });
@@ -121,6 +125,7 @@ public sealed class ModelPresetTests
     [Fact]
     public void LinearTowerOutput_DropsTheLastBatchNormAndRelu_ServableWhenItCanFoldIntoTheHeads()
     {
+        using var gcPause = GcPause.Begin(); // no collection mid-call: TorchSharp's temporaries would be finalized under libtorch (dotnet/TorchSharp#1434)
         var schema = TinySchema.Create();
         bool HasLastBatchNorm(ModelOptions options)
         {

@@ -1,4 +1,5 @@
 using FitCluster.Training.Models;
+using FitCluster.Training.Runs;
 using static TorchSharp.torch;
 using static FitCluster.Training.Tests.Models.TorchTestHelpers;
 
@@ -9,6 +10,7 @@ public sealed class TwoTowerModelTests
     [Fact]
     public void Forward_IsDotOfUnitRepresentations()
     {
+        using var gcPause = GcPause.Begin(); // no collection mid-call: TorchSharp's temporaries would be finalized under libtorch (dotnet/TorchSharp#1434)
         manual_seed(2);
         using var model = new TwoTowerModel(TinySchema.Create(), ModelOptions.Preset("two-tower") with { TowerHidden = [8, 6], EmbeddingDim = 4 });
         model.eval();

@@ -149,7 +149,16 @@ public sealed partial class RankingGrain(
 
         var results = await Task.WhenAll(calls);
         var gathered = Stopwatch.GetTimestamp();
-        var merged = RankingPlan.Merge([.. results.Select(r => new ShardScores(r.Positions, r.Scores, r.UnknownPositions, r.Scored))], request.K);
+        var answers = new ShardScores[results.Length];
+        var slowestShard = 0.0;
+        for (var i = 0; i < results.Length; i++)
+        {
+            var r = results[i];
+            answers[i] = new ShardScores(r.Positions, r.Scores, r.UnknownPositions, r.Scored);
+            slowestShard = Math.Max(slowestShard, r.ElapsedMs);
+        }
+
+        var merged = RankingPlan.Merge(answers, request.K);
         var ranked = ImmutableArray.CreateBuilder<ScoredItem>(merged.Top.Length);
         foreach (var (position, score) in merged.Top)
         {
@@ -171,7 +180,7 @@ public sealed partial class RankingGrain(
             Stopwatch.GetElapsedTime(gathered, done).TotalMilliseconds,
             Stopwatch.GetElapsedTime(started, done).TotalMilliseconds,
             calls.Count,
-            results.Length == 0 ? 0 : results.Max(r => r.ElapsedMs));
+            slowestShard);
         metrics.Served(model.ModelVersion, timings.TotalMs, coverage);
         return new RankResponse(model.ModelVersion, ranked.MoveToImmutable(), coverage, unknown.MoveToImmutable(),
             [.. unknownBehaviours], [.. unknownFeatures], timings);

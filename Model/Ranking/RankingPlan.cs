@@ -46,30 +46,38 @@ public sealed class RankingPlan
     public ShardPart[] Partition(IReadOnlyList<string> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var shardOf = new int[ids.Count];
-        var counts = new int[ShardCount];
-        for (var i = 0; i < ids.Count; i++)
+        var shardOf = ArrayPool<int>.Shared.Rent(ids.Count); // each id hashed once; the parts are the only arrays kept
+        try
         {
-            shardOf[i] = ShardOf(ids[i]);
-            counts[shardOf[i]]++;
-        }
+            Span<int> counts = ShardCount <= 256 ? stackalloc int[ShardCount] : new int[ShardCount];
+            counts.Clear();
+            for (var i = 0; i < ids.Count; i++)
+            {
+                shardOf[i] = ShardOf(ids[i]);
+                counts[shardOf[i]]++;
+            }
 
-        var parts = new ShardPart[ShardCount];
-        for (var s = 0; s < ShardCount; s++)
+            var parts = new ShardPart[ShardCount];
+            for (var s = 0; s < ShardCount; s++)
+            {
+                parts[s] = new ShardPart(new string[counts[s]], new int[counts[s]]);
+                counts[s] = 0;
+            }
+
+            for (var i = 0; i < ids.Count; i++)
+            {
+                var part = parts[shardOf[i]];
+                var at = counts[shardOf[i]]++;
+                part.Ids[at] = ids[i];
+                part.Positions[at] = i;
+            }
+
+            return parts;
+        }
+        finally
         {
-            parts[s] = new ShardPart(new string[counts[s]], new int[counts[s]]);
-            counts[s] = 0;
+            ArrayPool<int>.Shared.Return(shardOf);
         }
-
-        for (var i = 0; i < ids.Count; i++)
-        {
-            var part = parts[shardOf[i]];
-            var at = counts[shardOf[i]]++;
-            part.Ids[at] = ids[i];
-            part.Positions[at] = i;
-        }
-
-        return parts;
     }
 
     /// <summary>

@@ -153,6 +153,52 @@ public sealed class HedgedCallTests
         Assert.Equal(1, attempts.Started);
     }
 
+    [Fact]
+    public async Task LosingAttemptFailsLater_ItsExceptionIsObserved()
+    {
+        // The lost attempt's fault must never surface as TaskScheduler.UnobservedTaskException (logged as an error by hosts).
+        var marker = $"lost attempt {Guid.NewGuid():N}";
+        var reported = 0;
+        EventHandler<UnobservedTaskExceptionEventArgs> onUnobserved = (_, e) =>
+        {
+            if (e.Exception.InnerExceptions.Any(x => x.Message == marker))
+            {
+                Interlocked.Increment(ref reported);
+            }
+        };
+        TaskScheduler.UnobservedTaskException += onUnobserved;
+        try
+        {
+            await LoseThenFail(marker);
+            for (var i = 0; i < 3; i++)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+
+            Assert.Equal(0, Volatile.Read(ref reported));
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= onUnobserved;
+        }
+    }
+
+    // In its own method, so that nothing of the call is reachable once it returns.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static async Task LoseThenFail(string marker)
+    {
+        var time = new FakeTimeProvider();
+        var first = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var attempts = new Attempts(_ => first.Task, _ => Task.FromResult("second"));
+        var running = Run(attempts, time, CancellationToken.None);
+        await Settle();
+        time.Advance(s_hedge);
+        Assert.Equal("second", await running.WaitAsync(TestContext.Current.CancellationToken));
+        first.SetException(new InvalidOperationException(marker)); // after the winner: only the abandoned attempt sees it
+        await Settle();
+    }
+
     private static Task<string> Run(Attempts attempts, FakeTimeProvider time, CancellationToken deadline) =>
         HedgedCall.RunAsync(attempts.Call, e => e is RetryableException, r => r.StartsWith("refused", StringComparison.Ordinal), s_hedge, time, deadline);
 

@@ -108,8 +108,8 @@ public sealed partial class RankingGrain(
             var behaviours = request.Behaviours.IsDefault ? [] : request.Behaviours;
             (var sequence, var attributes, unknownBehaviours) = await ShardBehaviours.ResolveAsync(GrainFactory, model, behaviours, cancellationToken);
             towerStart = Stopwatch.GetTimestamp();
-            var tower = device.UserTowerOf(model); // as the user tower grain runs it (on the GPU with CUDA: one call, no split)
-            towerCall = UserTowerCalls.ComputeAsync(GrainFactory, model.ModelVersion, tower, [.. fields], [.. sequence], store.Options.UserTowerSplit, cancellationToken, attributes);
+            var tower = device.UserTowerOf(model); // on the GPU with CUDA: one range, no split
+            towerCall = UserTowerCalls.ComputeAsync(tower, [.. fields], [.. sequence], store.Options.UserTowerSplit, cancellationToken, attributes);
         }
 
         // Route the candidates by the hash of their raw ids, in request order (so shard-local ties keep request order),

@@ -154,7 +154,7 @@ public sealed partial class UserGrain(
         var (sequence, attributes, unknownBehaviours) = await ShardBehaviours.ResolveAsync(GrainFactory, model, [.. behaviours], cancellationToken);
         var tower = device.UserTowerOf(model);
         var heads = await UserTowerCalls.ComputeAsync(
-            GrainFactory, model.ModelVersion, tower, [.. userFields], [.. sequence], store.Options.UserTowerSplit, cancellationToken, attributes);
+            tower, [.. userFields], [.. sequence], store.Options.UserTowerSplit, cancellationToken, attributes);
         return new StoredUserHeads(heads, [.. unknownBehaviours], [.. unknownFeatures], Cached: false);
     }
 

@@ -5,9 +5,9 @@ using FitCluster.Model.Towers;
 namespace FitCluster.Grains;
 
 /// <summary>
-/// A user's heads, split by branch range over cores (<see cref="RankingOptions.UserTowerSplit"/>): each range is computed
-/// on the thread pool straight into its rows of one array, side by side, while the caller goes on (the coordinator routes
-/// the candidates meanwhile). The same ranges give the same floats, so heads computed here equal, bit for bit, those of a
+/// A user's heads, split by branch range over cores (<see cref="RankingOptions.UserTowerSplit"/>), each range written
+/// straight into its rows of one array: the first on the caller's thread, the others side by side as work items on the
+/// thread pool's global queue (the coordinator routes the candidates while the last ones finish). The same ranges give the same floats, so heads computed here equal, bit for bit, those of a
 /// request carrying the user inline, and those of <see cref="UserTowerGrain"/> for the same range.
 /// </summary>
 /// <remarks>
@@ -24,8 +24,8 @@ public static class UserTowerCalls
         return tower.ComputesBranchRanges ? Math.Clamp(split == 0 ? Environment.ProcessorCount : split, 1, tower.BranchCount) : 1;
     }
 
-    /// <summary>All N branches' heads, <c>[N, HeadSize]</c>, one thread-pool work item per range, run side by side.</summary>
-    /// <remarks>Awaited from a grain, the caller resumes in its activation; the ranges never run in it.</remarks>
+    /// <summary>All N branches' heads, <c>[N, HeadSize]</c>: the first range before this returns, the others on the thread pool.</summary>
+    /// <remarks>Awaited from a grain, the caller resumes in its activation.</remarks>
     public static Task<float[]> ComputeAsync(
         IUserTower tower, ImmutableArray<int> fields, ImmutableArray<int> behaviours, int split,
         CancellationToken cancellationToken, ImmutableArray<float> behaviourAttributes = default)
@@ -35,18 +35,25 @@ public static class UserTowerCalls
         var heads = new float[tower.BranchCount * tower.HeadSize];
         var parts = PartsOf(tower, split);
         var bounds = tower.SplitBranches(parts);
-        var ranges = new Task[parts];
-        for (var p = 0; p < parts; p++)
+        var ranges = new Task[parts - 1];
+        for (var p = 1; p < parts; p++)
         {
             var (first, count) = (bounds[p], bounds[p + 1] - bounds[p]);
-            ranges[p] = Task.Run(
-                () => tower.ComputeBranches(
-                    fields.AsSpan(), behaviours.AsSpan(), behaviourAttributes.AsSpan(), first, heads.AsSpan(first * tower.HeadSize, count * tower.HeadSize)),
-                cancellationToken);
+            // The thread pool's global queue: an idle core picks the range up at once (a task queued to this thread's
+            // local queue waits until this thread is free, or another worker happens to steal it).
+            ranges[p - 1] = Task.Factory.StartNew(
+                () => Compute(tower, fields, behaviours, behaviourAttributes, first, count, heads),
+                cancellationToken, TaskCreationOptions.PreferFairness, TaskScheduler.Default);
         }
 
-        return Joined(ranges, heads);
+        Compute(tower, fields, behaviours, behaviourAttributes, bounds[0], bounds[1] - bounds[0], heads); // the first range here, meanwhile
+        return ranges.Length == 0 ? Task.FromResult(heads) : Joined(ranges, heads);
     }
+
+    private static void Compute(
+        IUserTower tower, ImmutableArray<int> fields, ImmutableArray<int> behaviours, ImmutableArray<float> behaviourAttributes, int first, int count, float[] heads) =>
+        tower.ComputeBranches(
+            fields.AsSpan(), behaviours.AsSpan(), behaviourAttributes.AsSpan(), first, heads.AsSpan(first * tower.HeadSize, count * tower.HeadSize));
 
     private static async Task<float[]> Joined(Task[] ranges, float[] heads)
     {

@@ -118,6 +118,11 @@ public static class LoadTestRun
         var result = recorder.Result();
         var report = new LoadReport(DateTimeOffset.UtcNow, Hardware.Describe(), settings.Label, settings.Mode, settings.Candidates, settings.K, result);
         await output.WriteAsync(MarkdownReport.Header() + MarkdownReport.Row(report)).ConfigureAwait(false);
+        if (StageLine(result) is { } stages)
+        {
+            await error.WriteLineAsync(stages).ConfigureAwait(false);
+        }
+
         if (settings.OutputFile is { } file)
         {
             MarkdownReport.AppendTo(file, report);
@@ -125,6 +130,23 @@ public static class LoadTestRun
         }
 
         return result.Succeeded > 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The ranking grain's stage medians in the order a request passes them (from each response's <c>timings</c>), e.g.
+    /// <c>[load] stage medians (ms): resolve_ms 0.110, user_tower_ms 0.300</c>; null when no response carried any.
+    /// </summary>
+    public static string? StageLine(LoadResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.StageMediansMs is not { Count: > 0 } medians)
+        {
+            return null;
+        }
+
+        var parts = LoadRecorder.StageNames.Where(medians.ContainsKey)
+            .Select(name => string.Create(CultureInfo.InvariantCulture, $"{name} {medians[name]:0.000}"));
+        return "[load] stage medians (ms): " + string.Join(", ", parts);
     }
 
     private static async Task<bool> GatewayAnswersAsync(HttpClient client, Uri models, TextWriter error, CancellationToken cancellationToken)

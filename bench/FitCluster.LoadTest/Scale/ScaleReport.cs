@@ -58,7 +58,7 @@ public static class ScaleReport
         if (staged.Count > 0)
         {
             md.Append("\n## Where the cluster's time went (medians at the fixed rate, ms)\n\n")
-                .Append("The ranking grain's own stages from each response's `timings`: **resolve** (the behaviours' rows from the shards that own them), **user tower** (the tower grain call), **scatter-gather** (every shard's lookups, scoring and top-k, in parallel, with the calls' messaging), **slowest shard** (that shard's own time inside its call: scatter-gather minus it is messaging and scheduling), **merge**. Medians do not add up to the cluster median exactly.\n\n")
+                .Append("The ranking grain's own stages from each response's `timings`: **resolve** (the behaviours' rows from the shards that own them), **user tower** (its branch ranges, computed in the coordinator's silo), **scatter-gather** (every shard's lookups, scoring and top-k, in parallel, with the calls' messaging), **slowest shard** (that shard's own time inside its call: scatter-gather minus it is messaging and scheduling), **merge**. Medians do not add up to the cluster median exactly.\n\n")
                 .Append("| items | silos | candidates | precision | resolve | user tower | scatter-gather | slowest shard | merge | cluster | server | client |\n|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             foreach (var r in staged)
             {

@@ -31,7 +31,11 @@ public static class UserTowerCalls
         CancellationToken cancellationToken, ImmutableArray<float> behaviourAttributes = default)
     {
         ArgumentNullException.ThrowIfNull(tower);
-        cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<float[]>(cancellationToken);
+        }
+
         var heads = new float[tower.BranchCount * tower.HeadSize];
         var parts = PartsOf(tower, split);
         var bounds = tower.SplitBranches(parts);
@@ -46,8 +50,18 @@ public static class UserTowerCalls
                 cancellationToken, TaskCreationOptions.PreferFairness, TaskScheduler.Default);
         }
 
-        Compute(tower, fields, behaviours, behaviourAttributes, bounds[0], bounds[1] - bounds[0], heads); // the first range here, meanwhile
-        return ranges.Length == 0 ? Task.FromResult(heads) : Joined(ranges, heads);
+        Task firstRange;
+        try
+        {
+            Compute(tower, fields, behaviours, behaviourAttributes, bounds[0], bounds[1] - bounds[0], heads); // the first range here, meanwhile
+            firstRange = Task.CompletedTask;
+        }
+        catch (Exception e)
+        {
+            firstRange = Task.FromException(e); // the caller gets a faulted task, and the other ranges are still waited for
+        }
+
+        return ranges.Length == 0 && firstRange.IsCompletedSuccessfully ? Task.FromResult(heads) : Joined([firstRange, .. ranges], heads);
     }
 
     private static void Compute(
@@ -55,6 +69,7 @@ public static class UserTowerCalls
         tower.ComputeBranches(
             fields.AsSpan(), behaviours.AsSpan(), behaviourAttributes.AsSpan(), first, heads.AsSpan(first * tower.HeadSize, count * tower.HeadSize));
 
+    // Every range's end is observed; the first failure in range order is the one thrown.
     private static async Task<float[]> Joined(Task[] ranges, float[] heads)
     {
         await Task.WhenAll(ranges).ConfigureAwait(false); // continues on whichever range finished last; the caller's await returns to its context

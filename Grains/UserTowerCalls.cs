@@ -7,8 +7,8 @@ namespace FitCluster.Grains;
 /// <summary>
 /// A user's heads, split by branch range over cores (<see cref="RankingOptions.UserTowerSplit"/>), each range written
 /// straight into its rows of one array: the first on the caller's thread, the others side by side as work items on the
-/// thread pool's global queue (the coordinator routes the candidates while the last ones finish). The same ranges give the same floats, so heads computed here equal, bit for bit, those of a
-/// request carrying the user inline, and those of <see cref="UserTowerGrain"/> for the same range.
+/// thread pool's global queue. The same ranges give the same floats, so heads computed here equal, bit for bit, those of
+/// a request carrying the user inline, and those of <see cref="UserTowerGrain"/> for the same range.
 /// </summary>
 /// <remarks>
 /// Until session 13 every range was a call to the silo-local <see cref="UserTowerGrain"/>: two messages per range, a
@@ -43,8 +43,9 @@ public static class UserTowerCalls
         for (var p = 1; p < parts; p++)
         {
             var (first, count) = (bounds[p], bounds[p + 1] - bounds[p]);
-            // The thread pool's global queue: an idle core picks the range up at once (a task queued to this thread's
-            // local queue waits until this thread is free, or another worker happens to steal it).
+            // The global queue, where any worker that wakes takes it (queued to this thread's local queue, it waited
+            // until this thread was free unless another worker stole it). Waking a sleeping worker is not free: ~0.7 ms
+            // on average on the 2-vCPU VM at low load (bench/results/2core-amd-epyc/cluster/load-session13.md).
             ranges[p - 1] = Task.Factory.StartNew(
                 () => Compute(tower, fields, behaviours, behaviourAttributes, first, count, heads),
                 cancellationToken, TaskCreationOptions.PreferFairness, TaskScheduler.Default);

@@ -49,8 +49,7 @@ public sealed class RankingPlan
         var shardOf = ArrayPool<int>.Shared.Rent(ids.Count); // each id hashed once; the parts are the only arrays kept
         try
         {
-            Span<int> counts = ShardCount <= 256 ? stackalloc int[ShardCount] : new int[ShardCount];
-            counts.Clear();
+            var counts = new int[ShardCount];
             for (var i = 0; i < ids.Count; i++)
             {
                 shardOf[i] = ShardOf(ids[i]);

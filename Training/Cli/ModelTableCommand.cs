@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using FitCluster.Training.Reporting;
+using FitCluster.Training.Runs;
 
 namespace FitCluster.Training.Cli;
 
@@ -55,6 +56,8 @@ public static class ModelTableCommand
 
         text.AppendLine();
         text.Append(table);
+        text.AppendLine();
+        text.Append(ConvergenceTable.Render([.. runs.Select(m => (m.Model, (IReadOnlyList<RunEpochs>)[.. m.Runs.Select(r => Epochs(r.Run))]))]));
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "summary.md"), text.ToString());
         File.WriteAllText(Path.Combine(directory, "summary.csv"), csv);
@@ -66,6 +69,13 @@ public static class ModelTableCommand
         }
 
         return text.ToString();
+    }
+
+    /// <summary>A finished run's epochs against its own cap and patience (as it was trained, whatever this call's options).</summary>
+    public static RunEpochs Epochs(TrainRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return new RunEpochs(run.Seed, run.BestEpoch, run.EpochsRun, run.TrainOptions.Epochs, run.TrainOptions.Patience);
     }
 
     private static Command Create(string name, string description, string defaultModels, int defaultRepeats, string relaImprBase, bool withPaper)

@@ -17,4 +17,13 @@ public sealed record RankRequest(
     ImmutableArray<string> Candidates,
     int K,
     string? ModelVersion = null,
-    string? UserId = null);
+    string? UserId = null)
+{
+    /// <summary>
+    /// The request limits (a <c>RankLimits</c>) that a front door in this process checked this very request against, or
+    /// null. The coordinator skips checking again only when they equal its own. Not part of the wire format (no
+    /// <c>[Id]</c>): a request that crossed a process boundary arrives without it and is checked again.
+    /// </summary>
+    [field: NonSerialized]
+    public object? CheckedAgainst { get; init; }
+}

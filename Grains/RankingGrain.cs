@@ -186,7 +186,7 @@ public sealed partial class RankingGrain(
             [.. unknownBehaviours], [.. unknownFeatures], timings);
     }
 
-    // The limits every door shares (RankLimits), for requests that reach the cluster by another door than the HTTP API.
+    // The limits every door shares (RankLimits), for requests that reach the cluster by another door than this silo's HTTP API.
     private static string? Validate(RankRequest? request, RankingOptions options)
     {
         if (request is null)
@@ -204,7 +204,15 @@ public sealed partial class RankingGrain(
             return "User features are required.";
         }
 
-        var problems = options.Limits.Check(
+        // A front door in this silo that checked this very request against the same limits (the [Immutable] request is
+        // passed by reference on a local call) spares the second pass over its ids; from anywhere else it is checked here.
+        var limits = options.Limits;
+        if (request.CheckedAgainst is RankLimits checkedAgainst && checkedAgainst == limits)
+        {
+            return null;
+        }
+
+        var problems = limits.Check(
             request.Candidates.IsDefault ? null : request.Candidates, request.Behaviours.IsDefault ? null : request.Behaviours, request.K);
         return problems.Count == 0 ? null : string.Join(" ", problems.Select(p => p.Message));
     }

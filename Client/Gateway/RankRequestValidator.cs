@@ -59,7 +59,8 @@ public static class RankRequestValidator
         }
 
         var candidates = body.Candidates;
-        foreach (var (field, message) in new RankLimits(options.MaxCandidates, options.MaxK, options.MaxBehaviours).Check(candidates, body.Behaviours, body.K))
+        var limits = new RankLimits(options.MaxCandidates, options.MaxK, options.MaxBehaviours);
+        foreach (var (field, message) in limits.Check(candidates, body.Behaviours, body.K))
         {
             Fail(field, message); // the limits every door shares (RankLimits)
         }
@@ -74,7 +75,11 @@ public static class RankRequestValidator
             return (null, Flatten(errors));
         }
 
-        var request = new RankRequest(features.ToImmutable(), [.. (body.Behaviours ?? [])!], [.. candidates!], body.K, body.ModelVersion, body.UserId);
+        // Marked as checked: a coordinator in this process with the same limits does not hash the ids again.
+        var request = new RankRequest(features.ToImmutable(), [.. (body.Behaviours ?? [])!], [.. candidates!], body.K, body.ModelVersion, body.UserId)
+        {
+            CheckedAgainst = limits,
+        };
         return (request, []);
     }
 

@@ -23,6 +23,8 @@ public sealed class RankRequestValidatorTests
         Assert.Equal(["3", "4"], request.Candidates);
         Assert.Equal(2, request.K);
         Assert.Equal("v1", request.ModelVersion);
+        // Marked with the limits it was checked against (5, 3, 4 in that order): a coordinator with the same ones skips its check.
+        Assert.Equal(new FitCluster.Model.Ranking.RankLimits(MaxCandidates: 5, MaxK: 3, MaxBehaviours: 4), request.CheckedAgainst);
     }
 
     [Theory]

@@ -2,6 +2,9 @@ using System.Collections.Immutable;
 using FitCluster.Grains.Interfaces;
 using FitCluster.Model.Ranking;
 using FitCluster.Model.Tests;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.TestingHost;
 
 namespace FitCluster.Grains.Tests;
 
@@ -91,6 +94,40 @@ public sealed class RankingGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task RankAsync_MarkedCheckedByAnotherProcess_IsCheckedAgain()
+    {
+        // The mark is not on the wire: a request from a client process, marked with the silo's very limits, is still checked.
+        var limits = SiloLimits();
+        var request = OverLimit(limits) with { CheckedAgainst = limits };
+
+        var response = await Rank(request);
+
+        Assert.Equal("invalid_request", response.Error?.Code);
+        Assert.Contains("exceed the limit", response.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RankAsync_MarkedInTheSilo_SkipsTheSecondCheckOnlyForTheSameLimits()
+    {
+        var limits = SiloLimits();
+        var silo = ((InProcessSiloHandle)fixture.Cluster.Primary!).ServiceProvider.GetRequiredService<IGrainFactory>();
+        var rank = silo.GetGrain<IRankingGrain>("rank");
+
+        // From this silo's own front door (a local call passes the [Immutable] request by reference), marked with the
+        // coordinator's limits: not hashed again, so one candidate over the limit is ranked (the proof the mark arrives).
+        var same = await rank.RankAsync(OverLimit(limits) with { CheckedAgainst = limits }, TestContext.Current.CancellationToken);
+        Assert.Null(same.Error);
+        Assert.Equal(limits.MaxCandidates + 1, same.Items.Length);
+
+        // Marked with other limits (a door configured differently): checked again with the coordinator's.
+        var other = await rank.RankAsync(
+            OverLimit(limits) with { CheckedAgainst = limits with { MaxCandidates = limits.MaxCandidates + 1 } }, TestContext.Current.CancellationToken);
+        Assert.Equal("invalid_request", other.Error?.Code);
+        var unmarked = await rank.RankAsync(OverLimit(limits), TestContext.Current.CancellationToken);
+        Assert.Equal("invalid_request", unmarked.Error?.Code);
+    }
+
+    [Fact]
     public async Task RankAsync_UnknownVersion_Refused()
     {
         var response = await Rank(new RankRequest(TestArtifact.User(1).ToImmutableDictionary(), [], ["m1"], 1, "no-such-version"));
@@ -143,6 +180,13 @@ public sealed class RankingGrainTests(ClusterFixture fixture)
             await tower.ComputeAsync(all with { FirstBranch = 4, BranchCount = 2 }, TestContext.Current.CancellationToken));
         Assert.Contains("outside the tower's 0..4", outside.Message, StringComparison.Ordinal);
     }
+
+    private RankLimits SiloLimits() =>
+        ((InProcessSiloHandle)fixture.Cluster.Primary!).ServiceProvider.GetRequiredService<IOptions<RankingOptions>>().Value.Limits;
+
+    // One candidate more than the silo allows, k = all of them; valid otherwise (every id distinct and known: the catalog has MaxCandidates + 1 items or more).
+    private static RankRequest OverLimit(RankLimits limits) => new(
+        TestArtifact.User(1).ToImmutableDictionary(), [], [.. s_allItems.Take(limits.MaxCandidates + 1)], limits.MaxCandidates + 1);
 
     private Task<RankResponse> Rank(RankRequest request) =>
         fixture.Cluster.GrainFactory.GetGrain<IRankingGrain>("rank").RankAsync(request, TestContext.Current.CancellationToken).AsTask();

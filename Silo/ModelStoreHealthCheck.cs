@@ -3,7 +3,12 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace FitCluster.Silo;
 
-/// <summary>Ready when the artifact store lists at least one model version and the active one has been warmed.</summary>
+/// <summary>
+/// Ready when the artifact store lists at least one model version and the active one has been warmed. While it warms the
+/// check is <see cref="HealthStatus.Degraded"/>, which <c>/health/ready</c> answers 503 like Unhealthy
+/// (<see cref="SiloHostingExtensions.ReadinessStatusCodes"/>): a silo starting up is not an error, so each probe during
+/// warm-up is logged as a warning, not as a failure.
+/// </summary>
 public sealed class ModelStoreHealthCheck(ModelStore store, ModelWarmupService warmup) : IHealthCheck
 {
     /// <inheritdoc />
@@ -11,7 +16,7 @@ public sealed class ModelStoreHealthCheck(ModelStore store, ModelWarmupService w
     {
         if (!warmup.Completion.IsCompleted)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy("Warming the active model version."));
+            return Task.FromResult(HealthCheckResult.Degraded("Warming the active model version."));
         }
 
         try

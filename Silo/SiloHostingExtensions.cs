@@ -109,12 +109,27 @@ public static class SiloHostingExtensions
         return services;
     }
 
+    /// <summary>
+    /// <c>/health/ready</c>'s answer per status: only Healthy is ready; Degraded (warming up) and Unhealthy are 503, so a
+    /// load balancer or Kubernetes sends nothing to a silo that is still warming.
+    /// </summary>
+    public static IReadOnlyDictionary<HealthStatus, int> ReadinessStatusCodes { get; } = new Dictionary<HealthStatus, int>
+    {
+        [HealthStatus.Healthy] = StatusCodes.Status200OK,
+        [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+        [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+    };
+
     /// <summary>Maps <c>/health/live</c> and <c>/health/ready</c>.</summary>
     public static WebApplication MapSiloHealthChecks(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("live") });
-        app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains("ready"),
+            ResultStatusCodes = new Dictionary<HealthStatus, int>(ReadinessStatusCodes),
+        });
         return app;
     }
 

@@ -91,23 +91,32 @@ public static partial class SchemaDatasetLoader
     }
 
     /// <summary>
-    /// The cache key: the schema's bytes, the data folder, and each source file's name, size and time (a file source,
-    /// the files its glob matches, and the files a query names in quotes).
+    /// The cache key: the schema's bytes, the data folder, and each source file's name, size and time
+    /// (<see cref="SourceFiles"/>).
     /// </summary>
     private static string CacheKey(SchemaFile schema, string data)
+    {
+        var hash = Convert.ToHexString(SHA256.HashData(schema.Text));
+        return $"{DatasetCache.SourceKey(LoaderVersion, SourceFiles(schema, data))}; schema {hash}; data {data}";
+    }
+
+    /// <summary>
+    /// The files a schema reads: a table's file, the files its glob matches, and the files a query names in quotes —
+    /// those that exist, in order.
+    /// </summary>
+    private static List<string> SourceFiles(SchemaFile schema, string data)
     {
         var files = new List<string>();
         foreach (var source in new TableSource?[] { schema.Schema.Behaviours, schema.Schema.Users, schema.Schema.Items })
         {
             if (source?.File is { } file)
             {
-                var path = Path.Combine(data, file);
-                var directory = Path.GetDirectoryName(path)!;
-                files.AddRange(file.IndexOfAny(['*', '?']) < 0 ? (File.Exists(path) ? [path] : [])
-                    : Directory.Exists(directory) ? Directory.GetFiles(directory, Path.GetFileName(path)).Order(StringComparer.Ordinal) : []);
+                files.AddRange(Matching(data, file));
             }
             else if (source?.Query is { } query)
             {
+                // Only quoted text that names an existing file: a query's other strings (delimiters, regular expressions
+                // with * or ?) are not globs.
                 foreach (Match quoted in QuotedText().Matches(query))
                 {
                     var path = Path.Combine(data, quoted.Groups[1].Value);
@@ -119,8 +128,19 @@ public static partial class SchemaDatasetLoader
             }
         }
 
-        var hash = Convert.ToHexString(SHA256.HashData(schema.Text));
-        return $"{DatasetCache.SourceKey(LoaderVersion, files)}; schema {hash}; data {data}";
+        return files;
+    }
+
+    private static IEnumerable<string> Matching(string data, string file)
+    {
+        var path = Path.Combine(data, file);
+        if (file.IndexOfAny(['*', '?']) < 0)
+        {
+            return File.Exists(path) ? [path] : [];
+        }
+
+        var directory = Path.GetDirectoryName(path)!;
+        return Directory.Exists(directory) ? Directory.GetFiles(directory, Path.GetFileName(path)).Order(StringComparer.Ordinal) : [];
     }
 
     private static long TestStart(DatasetSchema schema, long[]? impressionTimes)
@@ -142,6 +162,10 @@ public static partial class SchemaDatasetLoader
         var impressions = protocol.Kind == "labelled-impressions";
         var report = new DataReport { MinBehaviours = protocol.MinBehaviours ?? (impressions ? 1 : 2), DuplicatesDropped = spec.Duplicates == "drop" };
         var watch = Stopwatch.StartNew();
+        foreach (var line in GzipCheck.Verify(SourceFiles(schemaFile, data), progress))
+        {
+            report.Note(line); // a truncated one stops here: DuckDB would read it up to the cut without a word
+        }
 
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();

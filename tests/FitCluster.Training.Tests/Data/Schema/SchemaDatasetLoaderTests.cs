@@ -78,6 +78,73 @@ public sealed class SchemaDatasetLoaderTests : IDisposable
         }
     }
 
+    // The tiny log as gzip members written by .NET's GZipStream (not the checker's library): rows split over the members.
+    private void WriteGzipMembers(string name, params int[][] rowsPerMember)
+    {
+        using var file = File.Create(Path.Combine(_directory.Path, name));
+        for (var m = 0; m < rowsPerMember.Length; m++)
+        {
+            var text = (m == 0 ? "u,i,t\n" : string.Empty) + string.Concat(rowsPerMember[m].Select(r => $"{s_log[r].User},{s_log[r].Item},{s_log[r].Time}\n"));
+            using var member = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true);
+            member.Write(System.Text.Encoding.UTF8.GetBytes(text));
+        }
+    }
+
+    [Fact]
+    public void Load_GzipOfTwoMembers_ReadsEveryRowAndSaysItWasChecked()
+    {
+        WriteTinyFiles("csv", gzip: false);
+        WriteGzipMembers("log.csv.gz", [0, 1, 2], [3, 4, 5]);
+
+        var dataset = Load(TinySchema("log.csv.gz", "items.csv"));
+
+        Assert.Equal([0, 2, 5], dataset.Log.BehaviourOffsets); // as the plain file: both members read
+        Assert.Equal([2, 1, 3, 2, 1], dataset.Log.BehaviourItems);
+        Assert.Contains(dataset.Report, line => line.Contains("log.csv.gz: gzip stream intact", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("trailer cut")]        // the last 8 bytes (CRC-32 and length) missing: every row is still there for DuckDB
+    [InlineData("half")]               // cut in the middle of the deflate data
+    [InlineData("CRC flipped")]        // complete, but the data does not match its CRC-32
+    [InlineData("second member cut")]  // the first member intact, the second one's trailer missing
+    public void Load_TruncatedOrDamagedGzip_RefusedNamingTheFileAndNothingCached(string damage)
+    {
+        WriteTinyFiles("csv", gzip: false);
+        if (damage == "second member cut")
+        {
+            WriteGzipMembers("log.csv.gz", [0, 1, 2], [3, 4, 5]);
+        }
+        else
+        {
+            WriteGzipMembers("log.csv.gz", [0, 1, 2, 3, 4, 5]);
+        }
+
+        var path = Path.Combine(_directory.Path, "log.csv.gz");
+        var bytes = File.ReadAllBytes(path);
+        bytes = damage switch
+        {
+            "trailer cut" or "second member cut" => bytes[..^8],
+            "half" => bytes[..(bytes.Length / 2)],
+            _ => bytes,
+        };
+        if (damage == "CRC flipped")
+        {
+            bytes[^8] ^= 0x01;
+        }
+
+        File.WriteAllBytes(path, bytes);
+
+        for (var attempt = 0; attempt < 2; attempt++) // the second run must not find a cache of the first
+        {
+            var error = Assert.Throws<InvalidDataException>(() => Load(TinySchema("log.csv.gz", "items.csv")));
+            Assert.Contains(path, error.Message, StringComparison.Ordinal);
+            Assert.Contains("gzip stream is truncated or damaged", error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.False(Directory.Exists(Cache) && Directory.EnumerateFiles(Cache, "*", SearchOption.AllDirectories).Any());
+    }
+
     [Theory]
     [InlineData("csv", false)]
     [InlineData("csv", true)]

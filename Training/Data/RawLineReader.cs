@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using System.IO.Compression;
+using ICSharpCode.SharpZipLib;
+using ICSharpCode.SharpZipLib.GZip;
 
 namespace FitCluster.Training.Data;
 
@@ -8,7 +9,9 @@ namespace FitCluster.Training.Data;
 /// grows only to the longest line) and a progress line every few seconds.
 /// </summary>
 /// <remarks>
-/// <para>Compression is detected from the gzip magic bytes, not the file name. Lines end in LF or CRLF; trailing CR is
+/// <para>Compression is detected from the gzip magic bytes, not the file name; SharpZipLib decompresses it and checks each
+/// member's CRC-32 and length, so a truncated or corrupted file is an error (.NET's <c>GZipStream</c> ends a truncated
+/// stream early without one, and the load would go on with part of the file). Lines end in LF or CRLF; trailing CR is
 /// removed and blank lines are skipped. A line returned by <see cref="TryReadLine"/> is valid until the next call.</para>
 /// <para>An I/O or decompression failure is rethrown as <see cref="InvalidDataException"/> naming the file and line.
 /// Not thread-safe.</para>
@@ -36,7 +39,7 @@ internal sealed class RawLineReader : IDisposable
         Span<byte> magic = stackalloc byte[2];
         var isGzip = _file.Read(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
         _file.Position = 0;
-        _stream = isGzip ? new GZipStream(_file, CompressionMode.Decompress) : _file;
+        _stream = isGzip ? new GZipInputStream(_file) { IsStreamOwner = false } : _file;
     }
 
     /// <summary>The file being read.</summary>
@@ -123,9 +126,9 @@ internal sealed class RawLineReader : IDisposable
         {
             read = _stream.Read(_buffer, _end, _buffer.Length - _end);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException)
+        catch (Exception e) when (e is IOException or InvalidDataException or SharpZipBaseException)
         {
-            throw new InvalidDataException($"{Path}: unreadable after line {LineNumber} ({e.Message}).", e);
+            throw new InvalidDataException($"{Path}: unreadable after line {LineNumber}, truncated or damaged ({e.Message}).", e);
         }
 
         _end += read;

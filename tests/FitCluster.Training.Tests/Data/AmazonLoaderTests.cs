@@ -201,5 +201,18 @@ public sealed class AmazonLoaderTests : IDisposable
         File.Delete(Path.Combine(_directory.Path, "reviews_Books_5.json"));
         var corrupt = Assert.Throws<InvalidDataException>(() => AmazonLoader.Load(_directory.Path, AmazonSubset.Books, null, _cache));
         Assert.Contains("reviews_Books_5.json.gz", corrupt.Message, StringComparison.Ordinal);
+
+        // A complete file without its last 8 bytes (CRC-32 and length): every line is there, but the file was cut.
+        // .NET's GZipStream reads it without a word; the load must stop and name it.
+        var whole = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(whole, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write(System.Text.Encoding.UTF8.GetBytes(Reviews));
+        }
+
+        File.WriteAllBytes(Path.Combine(_directory.Path, "reviews_Books_5.json.gz"), whole.ToArray()[..^8]);
+        var cut = Assert.Throws<InvalidDataException>(() => AmazonLoader.Load(_directory.Path, AmazonSubset.Books, null, _cache));
+        Assert.Contains("reviews_Books_5.json.gz", cut.Message, StringComparison.Ordinal);
+        Assert.Contains("truncated or damaged", cut.Message, StringComparison.Ordinal);
     }
 }

@@ -8,8 +8,9 @@ namespace FitCluster.Training.Cli;
 /// <summary>
 /// The machinery every <c>fit bench</c> experiment shares: an experiment folder with one <c>runs/&lt;name&gt;</c> folder per
 /// trained model, the dataset loaded once and only when something must be trained, resumption (a run whose
-/// <c>metrics.json</c> and required files exist is read, not trained), one retry after a libtorch failure, and a
-/// progress line per run.
+/// <c>metrics.json</c> and required files exist is read, not trained), one retry after a libtorch failure, a progress
+/// line per run, and sharing: a run another live <c>bench</c> process holds (<see cref="RunClaim"/>) is skipped, so the
+/// same command started twice trains the runs between them.
 /// </summary>
 public sealed class BenchRunner
 {
@@ -81,7 +82,8 @@ public sealed class BenchRunner
 
     /// <summary>
     /// Returns run <paramref name="name"/>: read when it finished (with <paramref name="extras"/>' required files), else
-    /// trained and written; null only with <c>--summarise-only</c> for an unfinished run.
+    /// trained and written; null with <c>--summarise-only</c> for an unfinished run, and for a run another live process
+    /// is training.
     /// </summary>
     public TrainRun? Ensure(string name, string model, int seed, Func<Models.ModelOptions, Models.ModelOptions>? adjust = null, BenchRunExtras? extras = null)
     {
@@ -96,6 +98,19 @@ public sealed class BenchRunner
         if (SummariseOnly)
         {
             return null;
+        }
+
+        // Another bench process on the same folder may be training it (the same command started twice shares the runs).
+        using var claim = RunClaim.TryTake(RunDirectory(name), out var heldBy);
+        if (claim is null)
+        {
+            Console.Error.WriteLine($"[bench] {progress} {name}: being trained by {heldBy}, skipping");
+            return null;
+        }
+
+        if (TryRead(name, extras?.RequiredFiles) is { } finished)
+        {
+            return finished; // finished by the process that held it until a moment ago
         }
 
         Console.Error.WriteLine($"[bench] {progress} {name}: training");

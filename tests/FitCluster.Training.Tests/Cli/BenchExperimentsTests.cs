@@ -33,6 +33,22 @@ public sealed class BenchExperimentsTests : IDisposable
     }
 
     [Fact]
+    public void Table1_RunHeldByAnotherProcess_SkippedAndListedUnfinished_TheOthersTrained()
+    {
+        // The same command started twice shares the runs: a run another process holds is left to it.
+        var output = Path.Combine(_temp.Path, "shared");
+        using var other = RunClaim.TryTake(Path.Combine(output, "runs", "two-tower-s1"), out _)!; // its own open file: a second holder
+
+        var (exit, error) = Bench("table1", "--models", "two-tower,fit", "--repeats", "1", "--out", output);
+
+        Assert.True(exit == 0, error);
+        Assert.False(File.Exists(Path.Combine(output, "runs", "two-tower-s1", "metrics.json")));
+        Assert.True(File.Exists(Path.Combine(output, "runs", "fit-s1", "metrics.json")));
+        Assert.False(File.Exists(RunClaim.PathOf(Path.Combine(output, "runs", "fit-s1")))); // finished: claim removed
+        Assert.Contains("Unfinished: two-tower (0/1).", File.ReadAllText(Path.Combine(output, "summary.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Table1_UnknownModel_FailsBeforeTraining()
     {
         var output = Path.Combine(_temp.Path, "unknown");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace FitCluster.Training.Data;
@@ -11,14 +12,18 @@ namespace FitCluster.Training.Data;
 /// <remarks>
 /// <para>The file starts with a magic string, <see cref="FormatVersion"/> and a key describing the source files (name,
 /// size and last write time of each, plus the loader's version); a file whose key differs is ignored and rebuilt, so
-/// changing or replacing a raw file invalidates the cache. Arrays are stored as raw little-endian bytes.</para>
+/// changing or replacing a raw file invalidates the cache. Arrays are stored as raw little-endian bytes. The file ends
+/// with the SHA-256 of every byte before it, checked before anything is used: a damaged cache (a flipped bit in an
+/// array would otherwise be read as data) is reported and rebuilt.</para>
 /// <para>Writes go to a temporary file renamed over the target, so a crash never leaves a half-written cache. A cache
 /// that cannot be read or written is reported and skipped; it never fails the run. Thread-safe: no shared state.</para>
 /// </remarks>
 public static class DatasetCache
 {
-    /// <summary>Version of the binary layout; bump on any change.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>Version of the binary layout; bump on any change (2: a SHA-256 of everything before it ends the file).</summary>
+    public const int FormatVersion = 2;
+
+    private const int HashLength = 32;
 
     /// <summary>Default cache folder name inside the data folder.</summary>
     public const string DefaultFolderName = ".fitcache";
@@ -69,6 +74,15 @@ public static class DatasetCache
                 return null;
             }
 
+            var body = stream.Position;
+            if (!HashOf(stream, stream.Length - HashLength).AsSpan().SequenceEqual(ReadTrailer(stream)))
+            {
+                progress?.Report($"cache {path} is damaged (its SHA-256 does not match); rebuilding");
+                return null;
+            }
+
+            stream.Position = body;
+
             var log = ReadLog(reader);
             CachedDataset cached = reader.ReadBoolean()
                 ? new(log, new SampleSet(ReadArray<int>(reader), ReadArray<int>(reader), ReadArray<int>(reader), ReadArray<float>(reader)), ReadArray<long>(reader))
@@ -93,7 +107,7 @@ public static class DatasetCache
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20))
             using (var writer = new BinaryWriter(stream, Encoding.UTF8))
             {
                 writer.Write(Magic);
@@ -109,6 +123,10 @@ public static class DatasetCache
                     WriteArray(writer, samples.Label);
                     WriteArray(writer, data.SampleTimes ?? throw new ArgumentException("Samples need their times.", nameof(data)));
                 }
+
+                writer.Flush();
+                var length = stream.Position;
+                stream.Write(HashOf(stream, length)); // leaves the stream at the end: the hash follows the body
             }
 
             File.Move(temporary, path, overwrite: true);
@@ -121,6 +139,39 @@ public static class DatasetCache
             File.Delete(temporary);
             return false;
         }
+    }
+
+    // SHA-256 of the stream's first `length` bytes; the stream is left at `length`.
+    private static byte[] HashOf(Stream stream, long length)
+    {
+        if (length < 0)
+        {
+            throw new InvalidDataException("shorter than its checksum");
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
+        stream.Position = 0;
+        for (var left = length; left > 0;)
+        {
+            var read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            if (read == 0)
+            {
+                throw new EndOfStreamException();
+            }
+
+            hash.AppendData(buffer, 0, read);
+            left -= read;
+        }
+
+        return hash.GetHashAndReset();
+    }
+
+    private static byte[] ReadTrailer(Stream stream)
+    {
+        var trailer = new byte[HashLength];
+        stream.ReadExactly(trailer);
+        return trailer;
     }
 
     private static void WriteLog(BinaryWriter writer, InteractionLog log)

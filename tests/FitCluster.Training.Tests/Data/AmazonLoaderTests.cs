@@ -181,8 +181,22 @@ public sealed class AmazonLoaderTests : IDisposable
 
         var rebuilt = AmazonLoader.Load(_directory.Path, AmazonSubset.Electronics, progress, _cache);
 
-        Assert.True(progress.Any("unreadable"), string.Join('\n', progress.Lines));
+        Assert.True(progress.Any("damaged"), string.Join('\n', progress.Lines));
         InteractionLogAssert.Equal(built, rebuilt);
+
+        // One bit flipped inside the arrays (same length, every header intact): read as data before the checksum.
+        bytes = File.ReadAllBytes(cacheFile);
+        bytes[bytes.Length - 40] ^= 0x04; // before the 32-byte SHA-256: the last array's bytes
+        File.WriteAllBytes(cacheFile, bytes);
+        var flipped = new ProgressLines();
+
+        var again = AmazonLoader.Load(_directory.Path, AmazonSubset.Electronics, flipped, _cache);
+
+        Assert.True(flipped.Any("damaged (its SHA-256 does not match)"), string.Join('\n', flipped.Lines));
+        InteractionLogAssert.Equal(built, again);
+        var reread = new ProgressLines();
+        InteractionLogAssert.Equal(built, AmazonLoader.Load(_directory.Path, AmazonSubset.Electronics, reread, _cache));
+        Assert.True(reread.Any(": loaded"), string.Join('\n', reread.Lines)); // the rebuilt cache is whole again
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class RunClaim : IDisposable
         {
             File.WriteAllText(path + ".holder", Self);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Only a message for others: the lock is the claim.
         }
@@ -76,12 +76,14 @@ public sealed class RunClaim : IDisposable
                 File.Delete(path); // a later taker re-checks metrics.json after locking, so it trains nothing
             }
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Left behind: harmless, nobody holds it.
         }
-
-        _lock.Dispose();
+        finally
+        {
+            _lock.Dispose(); // the claim itself is released whatever happened to the files
+        }
     }
 
     private static string Holder(string path)
@@ -91,7 +93,7 @@ public sealed class RunClaim : IDisposable
             var text = File.ReadAllText(path + ".holder").Trim();
             return text.Length > 0 ? text : "another process";
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return "another process";
         }

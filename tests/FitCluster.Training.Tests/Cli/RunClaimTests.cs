@@ -47,6 +47,25 @@ public sealed class RunClaimTests : IDisposable
     }
 
     [Fact]
+    public void HolderNoteCannotBeWritten_TheClaimStillWorks_AndIsReleased()
+    {
+        // The note beside the lock is only for people: a path that cannot be written or removed (here a folder in its
+        // place) neither refuses the claim nor keeps the lock after Dispose.
+        var run = Run("ranktower-s2");
+        Directory.CreateDirectory(RunClaim.PathOf(run) + ".holder");
+
+        var claim = RunClaim.TryTake(run, out _);
+        Assert.NotNull(claim);
+        Assert.Null(RunClaim.TryTake(run, out var heldBy));
+        Assert.Equal("another process", heldBy);
+
+        claim.Dispose();
+
+        using var again = RunClaim.TryTake(run, out _);
+        Assert.NotNull(again);
+    }
+
+    [Fact]
     public async Task TryTake_HeldByAnotherProcess_RefusedUntilThatProcessIsKilled()
     {
         // Another process holds the lock as `flock -x FILE sleep 60` does (what a bench process does while it trains).

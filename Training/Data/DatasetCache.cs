@@ -107,26 +107,35 @@ public static class DatasetCache
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20))
-            using (var writer = new BinaryWriter(stream, Encoding.UTF8))
+            // The body is hashed as it is written (a SHA-256 transform passes every byte through to the file), so the
+            // trailer costs no second read of the file. The buffer in front of the hash turns the many small writes (one
+            // per item key) into 1 MiB blocks.
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var sha = SHA256.Create())
             {
-                writer.Write(Magic);
-                writer.Write(FormatVersion);
-                writer.Write(key);
-                WriteLog(writer, data.Log);
-                writer.Write(data.Samples is not null);
-                if (data.Samples is { } samples)
+                using (var hashing = new CryptoStream(stream, sha, CryptoStreamMode.Write, leaveOpen: true))
+                using (var buffered = new BufferedStream(hashing, 1 << 20))
+                using (var writer = new BinaryWriter(buffered, Encoding.UTF8, leaveOpen: true))
                 {
-                    WriteArray(writer, samples.User);
-                    WriteArray(writer, samples.Position);
-                    WriteArray(writer, samples.Item);
-                    WriteArray(writer, samples.Label);
-                    WriteArray(writer, data.SampleTimes ?? throw new ArgumentException("Samples need their times.", nameof(data)));
+                    writer.Write(Magic);
+                    writer.Write(FormatVersion);
+                    writer.Write(key);
+                    WriteLog(writer, data.Log);
+                    writer.Write(data.Samples is not null);
+                    if (data.Samples is { } samples)
+                    {
+                        WriteArray(writer, samples.User);
+                        WriteArray(writer, samples.Position);
+                        WriteArray(writer, samples.Item);
+                        WriteArray(writer, samples.Label);
+                        WriteArray(writer, data.SampleTimes ?? throw new ArgumentException("Samples need their times.", nameof(data)));
+                    }
+
+                    writer.Flush(); // through the buffer into the hash and the file
+                    hashing.FlushFinalBlock();
                 }
 
-                writer.Flush();
-                var length = stream.Position;
-                stream.Write(HashOf(stream, length)); // leaves the stream at the end: the hash follows the body
+                stream.Write(sha.Hash ?? throw new InvalidOperationException("SHA-256 produced no hash.")); // the trailer
             }
 
             File.Move(temporary, path, overwrite: true);
